@@ -1,0 +1,19 @@
+from django.conf import settings
+
+from .hub import hub
+from .permissions import memberships
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"portal_name": settings.PORTAL_NAME}
+    ms = memberships(user)
+    counties = sorted({m.county.name if m.county else "全省" for m in ms})
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "nav_items": hub.nav_for(user),
+        "user_memberships": ms,
+        "user_role_label": "、".join(sorted({m.get_role_display() for m in ms})) or "未分配角色",
+        "user_county_label": "、".join(counties),
+    }

@@ -1,0 +1,132 @@
+from django import forms
+
+from .models import Contract, ETown, Indicator, Organization, Task
+
+
+class BootstrapMixin:
+    """Adds Bootstrap classes; error messages are shown beside each field by
+    templates/partials/form_fields.html."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput,)):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            if isinstance(field, forms.DateField):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+        return valid
+
+
+class ReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label="修改原因", max_length=200,
+        help_text="将记入变更记录，供审计查阅。",
+        error_messages={"required": "请填写修改原因。"},
+    )
+
+
+class ETownForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = ETown
+        fields = [
+            "county", "name", "kind", "leading_industries", "planned_investment", "area_km2", "boundary",
+            "phase", "status", "preparation_start", "implementation_start", "evaluation_start",
+            "acceptance_start", "planned_end",
+        ]
+        widgets = {"boundary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, counties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties
+        self.fields["county"].empty_label = None
+        if self.instance.pk:
+            self.fields["county"].disabled = True
+
+
+class ETownEditForm(ReasonMixin, ETownForm):
+    pass
+
+
+class ContractForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = [
+            "contractor", "number", "title", "amount", "signed_on", "prepayment_ratio", "retention_ratio",
+            "term_start", "term_end", "status",
+        ]
+
+    def __init__(self, *args, etown, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.etown = etown
+        self.fields["contractor"].queryset = Organization.objects.filter(
+            kind=Organization.Kind.CONTRACTOR, county=etown.county
+        )
+        self.fields["contractor"].help_text = "本区县登记的承办企业。合同登记后，该企业人员即可查看和填报本项目。"
+
+
+class ContractEditForm(ReasonMixin, ContractForm):
+    pass
+
+
+class TaskForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["category", "title", "description", "budget", "planned_completion", "position"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class TaskEditForm(ReasonMixin, TaskForm):
+    pass
+
+
+class IndicatorForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "code", "unit", "comparator", "target", "period", "position"]
+
+    def __init__(self, *args, etown, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.etown = etown
+
+
+class IndicatorEditForm(ReasonMixin, IndicatorForm):
+    pass
+
+
+class AgencyForm(BootstrapMixin, forms.Form):
+    agency = forms.ModelChoiceField(
+        label="第三方机构", queryset=Organization.objects.none(),
+        error_messages={"required": "请选择第三方机构。", "invalid_choice": "请选择列表中的第三方机构。"},
+    )
+
+    def __init__(self, *args, etown, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Organization.objects.filter(kind=Organization.Kind.AGENCY).exclude(
+            pk__in=etown.agencies.values("pk")
+        )
+
+
+class OrganizationForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["county", "name", "kind", "credit_code", "contact_person", "contact_phone"]
+
+    def __init__(self, *args, counties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties
+        self.fields["county"].required = True
+        self.fields["county"].empty_label = None

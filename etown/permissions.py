@@ -1,0 +1,164 @@
+"""Who may see and do what on the registry.
+
+County-wide roles (office, reviewer, leading group, auditor) read every e-town of their
+county (or of the province when their membership has no county). Contractors and
+third-party agencies read only the e-towns their organisation is assigned to, through
+django-guardian object permissions granted to the organisation's group.
+
+The ``can_<verb>(user, obj)`` functions return a ``Verdict``: truthy when allowed, with
+a Chinese reason when not, so views and templates can say why a button is missing.
+"""
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from .models import COUNTY_WIDE_ROLES, ETown, Role
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self):
+        return self.allowed
+
+
+ALLOW = Verdict(True)
+
+
+def memberships(user):
+    """The user's memberships, loaded once per request (cached on the user object)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_etown_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.select_related("county", "organization"))
+        user._etown_memberships = cached
+    return cached
+
+
+def roles(user):
+    return {m.role for m in memberships(user)}
+
+
+def has_role(user, *wanted):
+    return bool(roles(user) & set(wanted))
+
+
+def county_scope(user, wanted_roles=COUNTY_WIDE_ROLES):
+    """(province_wide, county_ids) over the memberships with one of ``wanted_roles``."""
+    province_wide = False
+    county_ids = set()
+    for m in memberships(user):
+        if m.role in wanted_roles:
+            if m.county_id is None:
+                province_wide = True
+            else:
+                county_ids.add(m.county_id)
+    return province_wide, county_ids
+
+
+def _in_scope(user, county_id, wanted_roles):
+    province_wide, county_ids = county_scope(user, wanted_roles)
+    return province_wide or county_id in county_ids
+
+
+def visible_etowns(user, base=None):
+    """Every e-town the user may read, as a queryset (one query when evaluated, plus
+    guardian's permission look-up)."""
+    base = ETown.objects.all() if base is None else base
+    if not user.is_authenticated:
+        return base.none()
+    province_wide, county_ids = county_scope(user)
+    if province_wide:
+        return base
+    condition = Q(county_id__in=county_ids)
+    if has_role(user, Role.CONTRACTOR, Role.AGENCY):
+        assigned = get_objects_for_user(
+            user, "etown.view_etown", klass=ETown.objects.all(), accept_global_perms=False, with_superuser=False
+        )
+        condition |= Q(pk__in=assigned.values("pk"))
+    return base.filter(condition)
+
+
+def can_view_etown(user, etown):
+    if _in_scope(user, etown.county_id, COUNTY_WIDE_ROLES):
+        return ALLOW
+    if has_role(user, Role.CONTRACTOR, Role.AGENCY) and user.has_perm("etown.view_etown", etown):
+        return ALLOW
+    return Verdict(False, "您无权查看该项目。")
+
+
+def can_manage_registry(user, county_id):
+    """Register e-towns and edit their contracts, tasks and targets: the county's office."""
+    if _in_scope(user, county_id, {Role.OFFICE}):
+        return ALLOW
+    return Verdict(False, "仅领导小组办公室可以登记和修改项目信息。")
+
+
+def can_edit_etown(user, etown):
+    return can_manage_registry(user, etown.county_id)
+
+
+def can_report_for(user, etown):
+    """File reports, ledger entries and responses as the e-town's contractor."""
+    if has_role(user, Role.CONTRACTOR) and user.has_perm("etown.report_etown", etown):
+        return ALLOW
+    return Verdict(False, "仅该项目的承办企业可以填报。")
+
+
+def can_inspect(user, etown):
+    if _in_scope(user, etown.county_id, {Role.OFFICE}):
+        return ALLOW
+    if has_role(user, Role.AGENCY) and user.has_perm("etown.inspect_etown", etown):
+        return ALLOW
+    return Verdict(False, "仅领导小组办公室或受委托的第三方机构可以开展检查。")
+
+
+def office_counties(user):
+    """Counties in which the user may register e-towns (for the create form)."""
+    from .models import County
+
+    province_wide, county_ids = county_scope(user, {Role.OFFICE})
+    return County.objects.all() if province_wide else County.objects.filter(pk__in=county_ids)
+
+
+def authorize_etown(user, etown, *, write=None):
+    """404 when the user may not see the e-town (an outsider learns nothing, not even
+    that it exists); 403 when they may see it but ``write`` (a ``can_`` function)
+    refuses. Refusals go to the security audit log."""
+    from .audit import record_denied
+
+    if not can_view_etown(user, etown):
+        record_denied(user, f"etown:{etown.pk}", "无权查看")
+        raise Http404("项目不存在")
+    if write is not None:
+        verdict = write(user, etown)
+        if not verdict:
+            record_denied(user, f"etown:{etown.pk}", verdict.reason)
+            raise PermissionDenied(verdict.reason)
+    return etown
+
+
+def get_etown_for(user, pk, *, write=None):
+    """Fetch an e-town and authorise in one step (see ``authorize_etown``)."""
+    try:
+        etown = ETown.objects.select_related("county").get(pk=pk)
+    except (ETown.DoesNotExist, ValueError, TypeError):
+        raise Http404("项目不存在")
+    return authorize_etown(user, etown, write=write)
+
+
+def get_child_for(user, model, pk, *, write=None, related=()):
+    """Fetch a record that hangs off an e-town (contract, task, indicator, report …) and
+    authorise through its e-town, with the same 404/403 rules."""
+    try:
+        obj = model.objects.select_related("etown__county", *related).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404("记录不存在")
+    authorize_etown(user, obj.etown, write=write)
+    return obj

@@ -1,0 +1,34 @@
+"""Small helpers shared by the views of every app."""
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """A page of ``queryset``: one COUNT and one SELECT whatever the table's size."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def querystring_without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def apply_service_errors(form, error):
+    """Put a service's ValidationError onto the form, beside the field it names."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def run_service(form, service, **kwargs):
+    """Call a write service; on a ValidationError, show it on the form and return None."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FundsConfig(AppConfig):
+    name = "funds"
+    verbose_name = "专项资金"
