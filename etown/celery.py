@@ -10,10 +10,8 @@ app = Celery("etown")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# One sweep task per kind of reminder, never one periodic task per item (DESIGN.md).
-app.conf.beat_schedule = {}
-
-
-def add_schedule(name, task, schedule=None):
-    """Apps call this from AppConfig.ready() to register their sweep."""
-    app.conf.beat_schedule[name] = {"task": task, "schedule": schedule or crontab(minute=0, hour=7)}
+# Every periodic schedule lives here. Reminders: one daily sweep task that runs every
+# registered sweep (etown.notifications), never one periodic task per item (DESIGN.md).
+app.conf.beat_schedule = {
+    "reminder-sweep": {"task": "etown.tasks.reminder_sweep", "schedule": crontab(minute=30, hour=7)},
+}

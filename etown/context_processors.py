@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .hub import hub
+from .notifications import unread_count
 from .permissions import memberships
 
 
@@ -16,4 +17,5 @@ def portal(request):
         "user_memberships": ms,
         "user_role_label": "、".join(sorted({m.get_role_display() for m in ms})) or "未分配角色",
         "user_county_label": "、".join(counties),
+        "unread_notifications": unread_count(user),
     }

@@ -30,11 +30,35 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Check:
+    """A named condition another app contributes to a decision of a third (e.g.
+    supervision's "no overdue rectification item" for funds' disbursement gates), so
+    that funds reads it without importing supervision's internals.
+
+    ``func(etown, **context)`` returns (passed: bool, reason: str)."""
+
+    group: str
+    key: str
+    label: str
+    func: Callable
+    order: int = 100
+
+
 @dataclass
 class Hub:
     nav: list = field(default_factory=list)
     panels: list = field(default_factory=list)
     dashboard_cards: list = field(default_factory=list)
+    checks: list = field(default_factory=list)
+
+    def register_check(self, check):
+        if (check.group, check.key) not in {(c.group, c.key) for c in self.checks}:
+            self.checks.append(check)
+            self.checks.sort(key=lambda c: c.order)
+
+    def checks_for(self, group):
+        return [c for c in self.checks if c.group == group]
 
     def register_nav(self, item):
         if item.url_name not in {n.url_name for n in self.nav}:

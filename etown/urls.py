@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import calendar, history, registry
+from .views import calendar, files, history, notifications, registry
 
 urlpatterns = [
     path("", registry.dashboard, name="dashboard"),
@@ -24,6 +24,9 @@ urlpatterns = [
     path("etowns/<int:pk>/agencies/<int:org_pk>/remove/", registry.agency_remove, name="agency_remove"),
     path("organizations/", registry.organization_list, name="organization_list"),
     path("calendar/", calendar.calendar_view, name="calendar"),
+    path("files/<int:pk>/", files.file_download, name="file_download"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/read/", notifications.notification_read, name="notification_read"),
     path("supervision/", include("supervision.urls")),
     path("funds/", include("funds.urls")),
     path("acceptance/", include("acceptance.urls")),

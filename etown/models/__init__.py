@@ -14,3 +14,6 @@ from .registry import (  # noqa: F401
 )
 from .audit import AuditEvent  # noqa: F401
 from .calendar import CalendarDay, WorkCalendarYear  # noqa: F401
+from .files import StoredFile  # noqa: F401
+from .notice import Notice  # noqa: F401
+from .notify import Notification, Reminder  # noqa: F401

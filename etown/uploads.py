@@ -1,0 +1,179 @@
+"""Uploads: checked by content, size and name; stored under server-generated names
+outside the web root; served only through ``views.files.file_download``.
+
+Every app that takes files uses ``UploadField`` in its form (errors beside the field)
+and ``file_store`` in its service.
+"""
+import hashlib
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import StoredFile
+
+
+@dataclass(frozen=True)
+class FileType:
+    key: str
+    label: str
+    content_type: str
+    extension: str
+
+
+PDF = FileType("pdf", "PDF", "application/pdf", ".pdf")
+JPEG = FileType("jpeg", "JPEG 图片", "image/jpeg", ".jpg")
+PNG = FileType("png", "PNG 图片", "image/png", ".png")
+XLSX = FileType("xlsx", "Excel（.xlsx）", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
+DOCX = FileType("docx", "Word（.docx）", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
+
+DOCUMENTS = (PDF, JPEG, PNG, XLSX, DOCX)
+IMAGES = (JPEG, PNG)
+SPREADSHEETS = (XLSX,)
+
+# Office files are zip archives: bound what we are willing to open (zip bombs).
+MAX_ZIP_ENTRIES = 5000
+MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
+FORBIDDEN_NAME_CHARS = set('/\\:*?"<>|\x00')
+
+
+def _office_kind(fileobj):
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_ENTRIES or sum(i.file_size for i in infos) > MAX_ZIP_UNCOMPRESSED:
+                raise ValidationError("文件内部结构过大，疑似压缩炸弹，已拒收。")
+            names = {i.filename for i in infos}
+    except zipfile.BadZipFile:
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if any(n.startswith("xl/") for n in names):
+        return XLSX
+    if any(n.startswith("word/") for n in names):
+        return DOCX
+    return None
+
+
+def sniff(upload):
+    """The file's real type from its first bytes (and, for zip-based Office files, its
+    contents), whatever its name says. None when it is none of the known types."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"PK\x03\x04"):
+        kind = _office_kind(upload)
+        upload.seek(0)
+        return kind
+    return None
+
+
+def clean_name(name):
+    """Refuse names that carry a path or control characters; keep a short display name."""
+    if not name or name in {".", ".."} or ".." in name or any(c in FORBIDDEN_NAME_CHARS for c in name):
+        raise ValidationError("文件名不能包含路径或特殊字符（/ \\ : * ? \" < > | ..），请重命名后上传。")
+    if any(ord(c) < 32 for c in name):
+        raise ValidationError("文件名包含控制字符，请重命名后上传。")
+    return name[-150:]
+
+
+def check_upload(upload, allowed=DOCUMENTS, max_bytes=None):
+    """Validate an upload; returns its FileType. Raises ValidationError in Chinese."""
+    max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
+    clean_name(upload.name)
+    if upload.size == 0:
+        raise ValidationError("文件为空。")
+    if upload.size > max_bytes:
+        raise ValidationError(f"文件过大：{upload.size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB。")
+    kind = sniff(upload)
+    allowed_labels = "、".join(t.label for t in allowed)
+    if kind is None or kind not in allowed:
+        raise ValidationError(f"文件类型不符：只接受 {allowed_labels}（按文件实际内容判断，而非扩展名）。")
+    return kind
+
+
+class UploadField(forms.FileField):
+    """A file field that checks content, size and name at form validation time."""
+
+    def __init__(self, *args, allowed=DOCUMENTS, **kwargs):
+        self.allowed = allowed
+        kwargs.setdefault("help_text", "接受 " + "、".join(t.label for t in allowed) + f"，单个文件不超过 {settings.UPLOAD_MAX_BYTES // 1048576} MB。")
+        kwargs.setdefault("error_messages", {"required": "请选择文件。", "invalid": "上传失败，请重新选择文件。"})
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        data = super().clean(data, initial)
+        if data:
+            check_upload(data, self.allowed)
+        return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiUploadField(UploadField):
+    """Several files in one input (photos from a phone); each is checked."""
+
+    def __init__(self, *args, max_files=20, **kwargs):
+        self.max_files = max_files
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if self.required and not files:
+            raise ValidationError(self.error_messages["required"])
+        if len(files) > self.max_files:
+            raise ValidationError(f"一次最多上传 {self.max_files} 个文件。")
+        cleaned = []
+        for f in files:
+            forms.FileField.clean(self, f, initial)
+            check_upload(f, self.allowed)
+            cleaned.append(f)
+        return cleaned
+
+
+def file_store(*, upload, county, by, etown=None, access=StoredFile.Access.ETOWN, purpose="", allowed=DOCUMENTS):
+    """Check and store one upload; returns the StoredFile. Call inside the caller's
+    transaction; the bytes are written first, so a rolled-back row leaves at most an
+    orphan file, never a row without bytes."""
+    kind = check_upload(upload, allowed)
+    now = timezone.now()
+    relative = Path(f"{now:%Y}") / f"{now:%m}" / f"{uuid.uuid4().hex}{kind.extension}"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    upload.seek(0)
+    with open(target, "xb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    return StoredFile.objects.create(
+        etown=etown,
+        county=county,
+        access=access,
+        original_name=clean_name(Path(upload.name).name),
+        path=str(relative),
+        content_type=kind.content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=by,
+        purpose=purpose,
+    )
+
+
+def file_path(stored):
+    return Path(settings.MEDIA_ROOT) / stored.path

@@ -1,0 +1,1 @@
+from . import admin_inspections, admin_reports  # noqa: F401

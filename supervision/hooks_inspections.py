@@ -1,0 +1,1 @@
+"""Registrations of inspections, rectification and letters (nav, panels, sweeps, checks)."""

@@ -1,0 +1,1 @@
+"""Registrations of the monthly reports (nav, panels, sweeps)."""

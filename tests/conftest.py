@@ -1,0 +1,76 @@
+"""Shared fixtures. The personas follow the demo county (etown.demo.data):
+
+- ``office``: 临猗县 office staff (head); ``finance``: department reviewer; ``leader``: leading group;
+  ``auditor``: read-only; ``agency``: third-party agency assigned to 临猗新城涑水e镇;
+- ``contractor``: contractor of 临猗新城涑水e镇 (``etown``);
+- ``contractor2``: contractor of 临猗县电子商务进农村综合示范项目 (``other_etown``), the outsider;
+- ``anze_office``: office staff of another county.
+"""
+import pytest
+from django.contrib.auth import get_user_model
+
+from etown import services
+from etown.models import County, ETown, Organization
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_eager(settings, tmp_path):
+    # Argon2 is deliberately slow; tests don't need it. Uploads go to a temporary folder.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from etown.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def demo(db):
+    """The whole demo county; returns a namespace of its users and e-towns."""
+    from etown.management.commands.seed_demo import seed
+
+    seed()
+    User = get_user_model()
+
+    class Demo:
+        pass
+
+    d = Demo()
+    for name in ("office", "finance", "leader", "agency", "contractor", "contractor2", "auditor"):
+        setattr(d, name, User.objects.get(username=name))
+    d.linyi = County.objects.get(name="临猗县")
+    d.etown = ETown.objects.get(name="临猗新城涑水e镇")
+    d.other_etown = ETown.objects.get(name="临猗县电子商务进农村综合示范项目")
+    d.anze_etown = ETown.objects.get(name="安泽县连翘产业乡村e镇")
+    d.contract = d.etown.contracts.get()
+    d.system = User.objects.get(username="system-seed")
+    return d
+
+
+@pytest.fixture
+def anze_office(demo):
+    User = get_user_model()
+    user = User.objects.create_user("anze_office", password="x", first_name="安泽办公室")
+    org = Organization.objects.get(name="安泽县工业和信息化局")
+    services.membership_grant(user=user, role="office", county=demo.anze_etown.county, organization=org, by=demo.system)
+    return user
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a test client signed in as user."""
+
+    def make(user):
+        from django.test import Client
+
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
