@@ -45,12 +45,60 @@ class Check:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Metric:
+    """A figure for the county dashboard. ``func(county_ids)`` gets the set of county
+    ids the viewer may see (None: the whole province) and returns a number, or a dict
+    {label: number} for a chart series. ``url_name`` links to the list behind it."""
+
+    key: str
+    label: str
+    func: Callable
+    group: str = "概况"
+    order: int = 100
+    url_name: str = ""
+    tone: str = "primary"  # Bootstrap tone when the figure is non-zero (danger for overdue)
+
+
+@dataclass(frozen=True)
+class DossierItem:
+    """One document of an e-town's dossier (档案, 004 annex 2 art. 18). Either a stored
+    upload or a generated document (``content`` is called to produce its bytes)."""
+
+    category: str  # 合同 / 月报 / 检查 / 督办函 / 资金 / 评价 / 验收 …
+    title: str
+    date: object  # datetime.date or None
+    source: str  # who produced it: 承办企业 / 办公室 / 第三方机构 / 系统生成
+    filename: str
+    stored_file: object = None
+    content: Callable | None = None
+
+
 @dataclass
 class Hub:
     nav: list = field(default_factory=list)
     panels: list = field(default_factory=list)
     dashboard_cards: list = field(default_factory=list)
     checks: list = field(default_factory=list)
+    metrics: list = field(default_factory=list)
+    public_panels: list = field(default_factory=list)
+    dossier_sources: dict = field(default_factory=dict)
+
+    def register_metric(self, metric):
+        if metric.key not in {m.key for m in self.metrics}:
+            self.metrics.append(metric)
+            self.metrics.sort(key=lambda m: m.order)
+
+    def register_public_panel(self, panel):
+        """A section of the public e-town page. Its context must contain only published,
+        non-personal facts: the page is readable without signing in."""
+        if panel.key not in {p.key for p in self.public_panels}:
+            self.public_panels.append(panel)
+            self.public_panels.sort(key=lambda p: p.order)
+
+    def register_dossier_source(self, key, func):
+        """``func(etown)`` returns an iterable of DossierItem."""
+        self.dossier_sources[key] = func
 
     def register_check(self, check):
         if (check.group, check.key) not in {(c.group, c.key) for c in self.checks}:

@@ -15,13 +15,18 @@ CONTRACTOR_PERMS = ("etown.view_etown", "etown.report_etown")
 AGENCY_PERMS = ("etown.view_etown", "etown.inspect_etown")
 
 
-def _save(obj, *, by, reason=""):
-    """Validate and save one record, stamping who and why on its history row."""
-    obj.full_clean()
+def save_with_history(obj, *, by, reason="", validate=True):
+    """Validate and save one record, stamping who and why on its history row. Every
+    app's services use this for records that carry django-simple-history."""
+    if validate:
+        obj.full_clean()
     obj._history_user = by
     obj._change_reason = reason or ""
     obj.save()
     return obj
+
+
+_save = save_with_history
 
 
 def _apply(obj, fields):
