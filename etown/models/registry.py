@@ -64,7 +64,10 @@ class Organization(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "单位"
         ordering = ["kind", "name"]
-        constraints = [models.UniqueConstraint(fields=["county", "name"], name="org_unique_name_in_county")]
+        constraints = [models.UniqueConstraint(
+                fields=["county", "name"], name="org_unique_name_in_county",
+                violation_error_message="本区县已登记同名单位。",
+            )]
 
     def __str__(self):
         return self.name
@@ -157,7 +160,10 @@ class ETown(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "e镇项目"
         ordering = ["county", "name"]
-        constraints = [models.UniqueConstraint(fields=["county", "name"], name="etown_unique_name_in_county")]
+        constraints = [models.UniqueConstraint(
+                fields=["county", "name"], name="etown_unique_name_in_county",
+                violation_error_message="本区县已登记同名项目。",
+            )]
         indexes = [models.Index(fields=["county", "phase"], name="etown_county_phase")]
         permissions = [
             ("report_etown", "以承办企业身份填报"),
@@ -237,7 +243,10 @@ class Contract(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "项目建设合同"
         ordering = ["etown", "signed_on"]
-        constraints = [models.UniqueConstraint(fields=["etown", "number"], name="contract_unique_number")]
+        constraints = [models.UniqueConstraint(
+                fields=["etown", "number"], name="contract_unique_number",
+                violation_error_message="本项目已有相同编号的合同。",
+            )]
 
     def __str__(self):
         return f"{self.title}（{self.number}）"
@@ -337,6 +346,7 @@ class Indicator(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["etown", "code"], condition=~models.Q(code=""), name="indicator_unique_code",
+                violation_error_message="本项目已有相同代码的绩效目标。",
             )
         ]
 

@@ -129,7 +129,7 @@ def etown_edit(request, pk):
     return render(request, "etown/form.html", {"form": form, "title": f"修改项目信息 · {etown.name}", "etown": etown})
 
 
-def _child_form(request, etown, form, service, success, **service_kwargs):
+def _child_form(request, owner, form, service, success, **service_kwargs):
     """The common POST path of the contract, task and indicator forms."""
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
@@ -138,7 +138,7 @@ def _child_form(request, etown, form, service, success, **service_kwargs):
             service_kwargs["reason"] = reason
         if run_service(form, service, by=request.user, **service_kwargs, **data):
             messages.success(request, success)
-            return redirect(etown)
+            return redirect(owner)
     return None
 
 

@@ -1,0 +1,24 @@
+"""With REDIS_URL set (CI, docker-compose), tasks go through Redis to a real worker."""
+import os
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set: tasks run eagerly")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_runs_the_reminder_sweep_on_a_real_worker(demo):
+    from celery.contrib.testing.worker import start_worker
+
+    from etown.celery import app
+    from etown.tasks import reminder_sweep
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = os.environ["REDIS_URL"]
+    app.conf.result_backend = os.environ["REDIS_URL"]
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            result = reminder_sweep.delay("2026-11-23")
+            assert isinstance(result.get(timeout=30), dict)
+    finally:
+        app.conf.task_always_eager = True
