@@ -148,7 +148,9 @@ STORAGES = {
 }
 # Uploaded files live outside the web root and are served only by permission-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "uploads")
-MEDIA_URL = None
+# No URL serves MEDIA_ROOT (only the permission-checked download view does); MEDIA_URL
+# must still be a string for Django's test live server.
+MEDIA_URL = "/uploads-not-served/"
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
