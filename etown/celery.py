@@ -14,4 +14,5 @@ app.autodiscover_tasks()
 # registered sweep (etown.notifications), never one periodic task per item (DESIGN.md).
 app.conf.beat_schedule = {
     "reminder-sweep": {"task": "etown.tasks.reminder_sweep", "schedule": crontab(minute=30, hour=7)},
+    "daily-backup": {"task": "etown.tasks.daily_backup", "schedule": crontab(minute=0, hour=2)},
 }

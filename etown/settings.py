@@ -179,4 +179,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
+# Daily backups by Celery beat (etown.tasks.daily_backup); off when unset.
+BACKUP_DIR = env("BACKUP_DIR", default="")
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=30)
+
 PORTAL_NAME = env("PORTAL_NAME", default="乡村e镇项目监管平台")

@@ -10,3 +10,30 @@ def reminder_sweep(today=None):
 
     day = datetime.date.fromisoformat(today) if today else None
     return run_sweeps(day)
+
+
+@shared_task
+def daily_backup():
+    """Write today's backup to BACKUP_DIR (when set) and drop those older than
+    BACKUP_KEEP_DAYS. Restore with ``manage.py restore``."""
+    import datetime
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.BACKUP_DIR:
+        return None
+    folder = Path(settings.BACKUP_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    today = datetime.date.today()
+    target = folder / f"etown-{today:%Y-%m-%d}.tar.gz"
+    call_command("backup", str(target))
+    cutoff = today - datetime.timedelta(days=settings.BACKUP_KEEP_DAYS)
+    for old in folder.glob("etown-*.tar.gz"):
+        try:
+            if datetime.date.fromisoformat(old.name[6:16]) < cutoff:
+                old.unlink()
+        except ValueError:
+            continue
+    return str(target)
