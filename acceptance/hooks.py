@@ -1,0 +1,102 @@
+"""How the acceptance app plugs into etown's pages and machinery (imported by
+AcceptanceConfig.ready): navigation, the e-town page panel, the dashboard card and
+figures, the public panel, the funds checks, dossier sources, the change log and the
+deadline sweep."""
+from django.utils import timezone
+
+from etown.history import register_history_source
+from etown.hub import Check, Metric, NavItem, Panel, hub
+from etown.notifications import register_sweep
+from etown.permissions import has_role
+
+from . import selectors
+from .dossier_sources import acceptance_documents, registry_documents
+from .models import AcceptanceApplication, AcceptanceReview, Evaluation
+from .permissions import can_apply_acceptance, can_export_dossier, can_record_evaluation
+from .reminders import acceptance_deadline_sweep
+
+
+def _etown_panel(request, etown):
+    user = request.user
+    today = timezone.localdate()
+    applications = list(
+        AcceptanceApplication.objects.filter(etown=etown).select_related("contract").order_by("-received_on", "-pk")[:5]
+    )
+    for a in applications:
+        a.overdue = a.is_overdue(today)
+    evaluation_passed, evaluation_reason = selectors.evaluation_gate(etown)
+    acceptance_passed, acceptance_reason = selectors.acceptance_gate(etown)
+    return {
+        "evaluations": list(Evaluation.objects.filter(etown=etown).order_by("-evaluated_on", "-pk")[:5]),
+        "applications": applications,
+        "gates": [
+            ("中期绩效评价结果", evaluation_passed, evaluation_reason),
+            ("验收结论", acceptance_passed, acceptance_reason),
+        ],
+        "can_record_evaluation": can_record_evaluation(user, etown),
+        "can_apply": can_apply_acceptance(user, etown),
+        "can_export": can_export_dossier(user, etown),
+    }
+
+
+def _dashboard_card(request, _):
+    from etown.models import Role
+
+    user = request.user
+    if has_role(user, Role.OFFICE, Role.AGENCY):
+        rows = selectors.due_soon_for_office(user)
+        title = "待作出验收结论的申请"
+    elif has_role(user, Role.CONTRACTOR):
+        rows = list(
+            selectors.applications_for(user).filter(status__in=AcceptanceApplication.OPEN_STATUSES).order_by("due_on")[:5]
+        )
+        title = "我的验收申请"
+    else:
+        return None
+    if not rows:
+        return None
+    today = timezone.localdate()
+    for a in rows:
+        a.overdue = a.is_overdue(today)
+    return {"rows": rows, "title": title}
+
+
+def _public_panel(request, etown):
+    notices = selectors.published_results(etown)
+    return {"notices": notices} if notices else None
+
+
+def register():
+    hub.register_nav(NavItem("评价验收", "acceptance:application_list", order=60))
+    hub.register_panel(
+        Panel("acceptance", "中期绩效评价与验收", "acceptance/panels/etown_panel.html", _etown_panel, order=60)
+    )
+    hub.register_dashboard_card(
+        Panel("acceptance", "验收申请", "acceptance/panels/dashboard_card.html", _dashboard_card, order=60)
+    )
+    hub.register_public_panel(
+        Panel("acceptance", "绩效评价与验收结果", "acceptance/panels/public_panel.html", _public_panel, order=60)
+    )
+    hub.register_check(
+        Check(group="disbursement", key="evaluation", label="中期绩效评价结果", func=selectors.evaluation_gate, order=60)
+    )
+    hub.register_check(
+        Check(group="disbursement", key="acceptance", label="验收结论", func=selectors.acceptance_gate, order=61)
+    )
+    for metric in (
+        Metric("acceptance_pending", "待验收申请", selectors.count_pending, group="评价验收", order=60,
+               url_name="acceptance:application_list"),
+        Metric("acceptance_overdue", "超期未验收", selectors.count_overdue, group="评价验收", order=61,
+               url_name="acceptance:application_list", tone="danger"),
+        Metric("acceptance_rectifying", "验收整改中", selectors.count_rectifying, group="评价验收", order=62,
+               url_name="acceptance:application_list", tone="warning"),
+        Metric("evaluation_results", "中期绩效评价结果", selectors.evaluation_results, group="评价验收", order=63,
+               url_name="acceptance:evaluation_list"),
+    ):
+        hub.register_metric(metric)
+    hub.register_dossier_source("acceptance", acceptance_documents)
+    hub.register_dossier_source("registry", registry_documents)
+    register_history_source("中期绩效评价", lambda etown: Evaluation.history.filter(etown_id=etown.pk))
+    register_history_source("验收申请", lambda etown: AcceptanceApplication.history.filter(etown_id=etown.pk))
+    register_history_source("验收评审", lambda etown: AcceptanceReview.history.filter(etown_id=etown.pk))
+    register_sweep("acceptance_deadline", acceptance_deadline_sweep)

@@ -1,0 +1,83 @@
+"""Who may record evaluations, apply for and review acceptance, and export dossiers.
+
+Each ``can_<verb>(user, obj)`` returns an ``etown.permissions.Verdict`` with a Chinese
+reason, in the style of etown.permissions. The role checks take the e-town so they
+work as ``write=`` for ``get_etown_for`` / ``get_child_for``; the state checks take the
+record and say why the action is not open now.
+"""
+from etown.models import Role
+from etown.permissions import ALLOW, Verdict, can_edit_etown, can_inspect, can_report_for, county_scope
+
+from .models import AcceptanceApplication, Evaluation
+
+
+def can_record_evaluation(user, etown):
+    """The office, or the third-party agency assigned to the e-town (002 第十八条：
+    省商务厅组织的专业人员或聘请第三方开展评价)."""
+    verdict = can_inspect(user, etown)
+    return verdict if verdict else Verdict(False, "仅领导小组办公室或受委托的第三方机构可以录入中期绩效评价。")
+
+
+def can_decide_evaluation(user, etown):
+    """Only the office records the decision on a 不合格 result (reduction, cancellation,
+    clawback): it records what the leading group decided."""
+    verdict = can_edit_etown(user, etown)
+    return verdict if verdict else Verdict(False, "仅领导小组办公室可以录入处理决定。")
+
+
+def can_apply_acceptance(user, etown):
+    verdict = can_report_for(user, etown)
+    return verdict if verdict else Verdict(False, "仅该项目的承办企业可以提交验收申请。")
+
+
+def can_review_acceptance(user, etown):
+    """The acceptance group is convened by the office (商务局牵头); an assigned third-party
+    agency may record it when entrusted (004 附件2 第十七条：或委托第三方机构进行验收)."""
+    verdict = can_inspect(user, etown)
+    return verdict if verdict else Verdict(False, "仅领导小组办公室或受委托的第三方机构可以录入验收结论。")
+
+
+def can_file_acceptance(user, etown):
+    verdict = can_edit_etown(user, etown)
+    return verdict if verdict else Verdict(False, "仅领导小组办公室可以登记报备。")
+
+
+def can_export_dossier(user, etown):
+    """The office files the dossier with city and province; auditors read it
+    (004 附件2 第十八条, 附件3 第九条)."""
+    province_wide, county_ids = county_scope(user, {Role.OFFICE, Role.AUDITOR})
+    if province_wide or etown.county_id in county_ids:
+        return ALLOW
+    return Verdict(False, "仅领导小组办公室和审计监督人员可以导出项目档案。")
+
+
+# State checks (Hypha style): the role may be right but the record is not ready.
+
+
+def can_record_decision(user, evaluation):
+    verdict = can_decide_evaluation(user, evaluation.etown)
+    if not verdict:
+        return verdict
+    if evaluation.result != Evaluation.Result.UNQUALIFIED:
+        return Verdict(False, "只有评价结果为不合格时才需录入减少资金、取消资格或收回资金的决定。")
+    return ALLOW
+
+
+def can_record_review(user, application):
+    verdict = can_review_acceptance(user, application.etown)
+    if not verdict:
+        return verdict
+    if not application.is_open:
+        return Verdict(False, f"该申请已{application.get_status_display()}，不能再录入验收结论。")
+    return ALLOW
+
+
+def can_record_filing(user, application):
+    verdict = can_file_acceptance(user, application.etown)
+    if not verdict:
+        return verdict
+    if application.status != AcceptanceApplication.Status.PASSED:
+        return Verdict(False, "验收通过后方可登记向市、省报备。")
+    if application.filed_on:
+        return Verdict(False, "已登记报备。")
+    return ALLOW

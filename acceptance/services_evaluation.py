@@ -1,0 +1,167 @@
+"""Writes of mid-term evaluations (中期绩效评价, 安泽办法 002 第十七条、第十八条).
+
+Every function is keyword-only, atomic, and records who acted (and why) in the history.
+"""
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from etown.models import Contract, Notice, StoredFile
+from etown.notices import notice_create
+from etown.notifications import notify
+from etown.services import save_with_history
+from etown.uploads import DOCUMENTS, file_store
+
+from . import rectification
+from .models import Evaluation
+from .recipients import contractor_users, office_users
+
+
+def _store_report(upload, etown, by):
+    return file_store(
+        upload=upload, county=etown.county, etown=etown, by=by, access=StoredFile.Access.ETOWN,
+        purpose="中期绩效评价报告", allowed=DOCUMENTS,
+    )
+
+
+def _check_dates(evaluated_on, today):
+    if evaluated_on > today:
+        raise ValidationError({"evaluated_on": "评价日期不能晚于今天。"})
+
+
+@transaction.atomic
+def evaluation_create(*, etown, by, evaluator_kind, evaluator_name, evaluated_on, result, score=None, summary="",
+                      agency=None, report=None, publish=False, today=None):
+    """Record an evaluation. ``report`` is an upload (checked and stored); ``publish``
+    puts the result in the public column (Notice kind 绩效评价结果公示)."""
+    today = today or timezone.localdate()
+    _check_dates(evaluated_on, today)
+    if agency is not None and not etown.agencies.filter(pk=agency.pk).exists():
+        raise ValidationError({"agency": "该第三方机构未受托承担本项目的评价工作。"})
+    evaluation = Evaluation(
+        etown=etown, evaluator_kind=evaluator_kind, evaluator_name=evaluator_name, evaluated_on=evaluated_on,
+        result=result, score=score, summary=summary, agency=agency, recorded_by=by,
+    )
+    if report is not None:
+        evaluation.report_file = _store_report(report, etown, by)
+    save_with_history(evaluation, by=by, reason=f"录入中期绩效评价：{evaluation.get_result_display()}")
+    if publish:
+        evaluation_publish(evaluation=evaluation, by=by, today=today)
+    notify(
+        users=contractor_users(etown) + office_users(etown),
+        title=f"{etown.name}中期绩效评价结果：{evaluation.get_result_display()}",
+        body=_consequence(evaluation), url=evaluation.get_absolute_url(), kind="evaluation_result",
+    )
+    return evaluation
+
+
+def _consequence(evaluation):
+    """What the result means for the money, in the words of 002 第十八条."""
+    if evaluation.result == Evaluation.Result.QUALIFIED:
+        return "结果为合格，继续拨付中期建设资金。"
+    if evaluation.result == Evaluation.Result.BASIC:
+        return "结果为基本合格，须按评价提出的整改建议整改，整改合格（整改事项全部销号）后方可拨付中期建设资金。"
+    return "结果为不合格，暂停拨付，并视情况减少支持资金、取消培育资格并收回已拨付资金。"
+
+
+@transaction.atomic
+def evaluation_update(*, evaluation, by, reason, today=None, report=None, **fields):
+    """Correct a recorded evaluation; the reason goes to the history."""
+    if not reason:
+        raise ValidationError({"reason": "请填写修改原因。"})
+    today = today or timezone.localdate()
+    evaluation = Evaluation.objects.select_for_update().select_related("etown__county").get(pk=evaluation.pk)
+    allowed = {"evaluator_kind", "evaluator_name", "evaluated_on", "result", "score", "summary", "agency"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"cannot update {unknown}")
+    for name, value in fields.items():
+        setattr(evaluation, name, value)
+    _check_dates(evaluation.evaluated_on, today)
+    if evaluation.agency_id and not evaluation.etown.agencies.filter(pk=evaluation.agency_id).exists():
+        raise ValidationError({"agency": "该第三方机构未受托承担本项目的评价工作。"})
+    if report is not None:
+        evaluation.report_file = _store_report(report, evaluation.etown, by)
+    if evaluation.result != Evaluation.Result.UNQUALIFIED and evaluation.decided_on:
+        # A decision belongs to a 不合格 result only; keep the record honest.
+        raise ValidationError({"result": "已录入不合格处理决定的评价不能改为其他结果；如属误录，请先核实并说明。"})
+    return save_with_history(evaluation, by=by, reason=reason)
+
+
+@transaction.atomic
+def evaluation_publish(*, evaluation, by, today=None):
+    today = today or timezone.localdate()
+    etown = evaluation.etown
+    score = f"，得分 {evaluation.score.normalize():f} 分" if evaluation.score is not None else ""
+    body = (
+        f"{evaluation.evaluator_name}于{evaluation.evaluated_on.year}年{evaluation.evaluated_on.month}月"
+        f"{evaluation.evaluated_on.day}日对{etown.name}开展中期绩效评价，评价结果为{evaluation.get_result_display()}{score}。"
+        f"\n{_consequence(evaluation)}\n如有异议，请在公示期内通过专栏意见窗口反映。"
+    )
+    return notice_create(
+        county=etown.county, etown=etown, kind=Notice.Kind.EVALUATION, title=f"{etown.name}中期绩效评价结果公示",
+        body=body, start_date=today, by=by, source=evaluation,
+    )
+
+
+@transaction.atomic
+def evaluation_record_decision(*, evaluation, by, decided_on, decision_basis, reduction_amount=Decimal("0"),
+                               cancel_qualification=False, clawback_amount=Decimal("0"), today=None):
+    """The decision on a 不合格 result (002 第十八条). Funds records the clawback itself
+    (its Clawback rows); this records what was decided and shows it on the gate."""
+    today = today or timezone.localdate()
+    evaluation = Evaluation.objects.select_for_update().select_related("etown__county").get(pk=evaluation.pk)
+    if evaluation.result != Evaluation.Result.UNQUALIFIED:
+        raise ValidationError("只有评价结果为不合格时才需录入处理决定。")
+    errors = {}
+    if decided_on < evaluation.evaluated_on:
+        errors["decided_on"] = "决定日期不能早于评价日期。"
+    elif decided_on > today:
+        errors["decided_on"] = "决定日期不能晚于今天。"
+    if not (decision_basis or "").strip():
+        errors["decision_basis"] = "请填写决定依据（如领导小组会议纪要）及决定内容。"
+    contract_total = Contract.objects.filter(etown=evaluation.etown).exclude(
+        status=Contract.Status.TERMINATED
+    ).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    for name, value in (("reduction_amount", reduction_amount), ("clawback_amount", clawback_amount)):
+        if value is None or value < 0:
+            errors[name] = "金额不能为负数。"
+        elif value > contract_total:
+            errors[name] = f"金额不能超过项目合同总额 {contract_total:,.2f} 元。"
+    if errors:
+        raise ValidationError(errors)
+    evaluation.decided_on = decided_on
+    evaluation.decision_basis = decision_basis.strip()
+    evaluation.reduction_amount = reduction_amount
+    evaluation.cancel_qualification = cancel_qualification
+    evaluation.clawback_amount = clawback_amount
+    evaluation.decided_by = by
+    save_with_history(evaluation, by=by, reason=f"录入不合格处理决定：{evaluation.decision_text()}")
+    notify(
+        users=contractor_users(evaluation.etown) + office_users(evaluation.etown),
+        title=f"{evaluation.etown.name}中期绩效评价不合格处理决定",
+        body=evaluation.decision_text(), url=evaluation.get_absolute_url(), kind="evaluation_decision",
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_add_item(*, evaluation, by, problem, measures, units, persons, deadline):
+    """One feedback problem typed in → a rectification item (source 中期评价)."""
+    return rectification.create_item(
+        etown=evaluation.etown, kind=rectification.EVALUATION, problem=problem, measures=measures, units=units,
+        persons=persons, deadline=deadline, by=by, source_obj=evaluation, reason="中期绩效评价反馈问题",
+    )
+
+
+@transaction.atomic
+def evaluation_import_items(*, evaluation, fileobj, by):
+    """The evaluation's feedback list (Excel: 序号, 反馈问题, 整改措施, 责任单位, 责任人, 整改时限)
+    → rectification items, all or nothing (supervision's import validates every row)."""
+    return rectification.import_items(
+        etown=evaluation.etown, fileobj=fileobj, kind=rectification.EVALUATION, by=by, source_obj=evaluation,
+        year=evaluation.evaluated_on.year,
+    )

@@ -1,0 +1,164 @@
+"""Pages of acceptance applications and reviews (004 附件3; 附件2 第十七条)."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from etown.notices import notices_for_source
+from etown.permissions import get_child_for, get_etown_for
+from etown.views.common import paginate, querystring_without_page, run_service
+from etown.workdays import WorkCalendar, calendar_warning
+
+from .. import rectification, selectors, services_acceptance
+from ..checklist import build_rows
+from ..forms import ApplicationForm, ChecklistForm, FilingForm, ReviewForm
+from ..models import AcceptanceApplication, ApplicationMaterial
+from ..models.application import ACCEPTANCE_WORKDAYS
+from ..permissions import (
+    can_apply_acceptance,
+    can_file_acceptance,
+    can_record_filing,
+    can_record_review,
+    can_review_acceptance,
+)
+
+
+def _filters(request):
+    status = request.GET.get("status", "")
+    kind = request.GET.get("kind", "")
+    return {
+        "status": status if status in AcceptanceApplication.Status.values else "",
+        "kind": kind if kind in AcceptanceApplication.Kind.values else "",
+        "overdue": request.GET.get("overdue") == "1",
+    }
+
+
+@login_required
+def application_list(request):
+    filters = _filters(request)
+    today = timezone.localdate()
+    page = paginate(request, selectors.applications_for(request.user, today=today, **filters))
+    for a in page:
+        a.overdue = a.is_overdue(today)
+    return render(request, "acceptance/application_list.html", {
+        "page": page, "filters": filters, "statuses": AcceptanceApplication.Status.choices,
+        "kinds": AcceptanceApplication.Kind.choices, "querystring": querystring_without_page(request),
+    })
+
+
+@login_required
+def application_create(request, pk):
+    etown = get_etown_for(request.user, pk, write=can_apply_acceptance)
+    form = ApplicationForm(request.POST or None, request.FILES or None, etown=etown)
+    today = timezone.localdate()
+    calendar = WorkCalendar()
+    due = services_acceptance.acceptance_due_date(today, calendar=calendar)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        application = run_service(
+            form, services_acceptance.acceptance_apply, etown=etown, contract=data["contract"], kind=data["kind"],
+            stage_name=data["stage_name"], summary=data["summary"], materials=form.materials(), by=request.user,
+        )
+        if application:
+            messages.success(request, f"验收申请已提交，办公室须在 {application.due_on:%Y年%-m月%-d日} 前作出验收结论。")
+            return redirect(application)
+    return render(request, "acceptance/application_form.html", {
+        "form": form, "etown": etown, "due": due, "workdays": ACCEPTANCE_WORKDAYS,
+        "calendar_warning": calendar_warning(today, due, calendar=calendar),
+    })
+
+
+def _review_blocks(application):
+    """Each review with its checklist and the rectification items it opened."""
+    blocks = []
+    for review in selectors.reviews_of(application):
+        items = list(rectification.items_for(review)) if review.round == 1 else []
+        open_ids = {i.pk for i in rectification.open_items_for(review)} if items else set()
+        blocks.append({
+            "review": review, "items": items, "open_ids": open_ids, "notices": list(notices_for_source(review)),
+        })
+    return blocks
+
+
+@login_required
+def application_detail(request, pk):
+    application = get_child_for(
+        request.user, AcceptanceApplication, pk, related=("contract__contractor", "submitted_by")
+    )
+    today = timezone.localdate()
+    calendar = WorkCalendar()
+    materials = {}
+    for m in ApplicationMaterial.objects.filter(application=application).select_related("file"):
+        materials.setdefault(m.get_category_display(), []).append(m)
+    blocks = _review_blocks(application)
+    open_items = sum(len(b["open_ids"]) for b in blocks)
+    return render(request, "acceptance/application_detail.html", {
+        "application": application, "etown": application.etown, "materials": materials, "blocks": blocks,
+        "overdue": application.is_overdue(today),
+        "workdays_left": calendar.workdays_between(today, application.due_on) if application.due_on >= today else 0,
+        "workdays_late": calendar.workdays_between(application.due_on, today) if application.due_on < today else 0,
+        "calendar_warning": calendar_warning(application.received_on, application.due_on, calendar=calendar),
+        "can_review": can_record_review(request.user, application),
+        "can_review_role": can_review_acceptance(request.user, application.etown),
+        "can_file": can_record_filing(request.user, application),
+        "open_items": open_items,
+        "filing_form": FilingForm(initial={"filed_on": today}) if can_record_filing(request.user, application) else None,
+    })
+
+
+@login_required
+def review_create(request, pk):
+    application = get_child_for(
+        request.user, AcceptanceApplication, pk, write=can_review_acceptance,
+        related=("contract__contractor", "submitted_by"),
+    )
+    verdict = can_record_review(request.user, application)
+    if not verdict:
+        messages.error(request, verdict.reason)
+        return redirect(application)
+    previous = selectors.reviews_of(application).last()
+    rectification_round = previous is not None
+    rows = build_rows(application.etown, previous_review=previous)
+    form = ReviewForm(request.POST or None, application=application, rectification_round=rectification_round,
+                      initial={"reviewed_on": timezone.localdate()})
+    checklist = ChecklistForm(request.POST or None, rows=rows)
+    open_before = sum(len(rectification.open_items_for(r)) for r in selectors.reviews_of(application))
+    if request.method == "POST" and form.is_valid() and checklist.is_valid():
+        data = form.cleaned_data
+        review = run_service(
+            form, services_acceptance.acceptance_review_record, application=application, by=request.user,
+            reviewed_on=data["reviewed_on"], methods=data["methods"], lead_unit=data["lead_unit"],
+            member_units=data["member_units"], agency=data["agency"], observer=data["observer"],
+            member_names=data["member_names"], opinion=data["opinion"], conclusion=data["conclusion"],
+            checklist=checklist.filled_rows(), rectification_deadline=data.get("rectification_deadline"),
+            extra_problems=form.extra_problem_lines() if not rectification_round else (),
+            units=data.get("units", ""), persons=data.get("persons", ""),
+        )
+        if review:
+            messages.success(request, f"已录入{review}结论：{review.get_conclusion_display()}。验收报告正在生成。")
+            return redirect(application)
+    return render(request, "acceptance/review_form.html", {
+        "form": form, "checklist": checklist, "application": application, "etown": application.etown,
+        "rectification_round": rectification_round, "previous": previous, "open_before": open_before,
+    })
+
+
+@login_required
+def application_filing(request, pk):
+    application = get_child_for(request.user, AcceptanceApplication, pk, write=can_file_acceptance)
+    verdict = can_record_filing(request.user, application)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+    form = FilingForm(request.POST or None, initial={"filed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services_acceptance.acceptance_record_filing, application=application, by=request.user,
+                       **form.cleaned_data):
+            messages.success(request, "已登记报备。")
+            return redirect(application)
+    return render(request, "acceptance/form.html", {
+        "form": form, "title": "登记验收报备", "etown": application.etown, "back": application.get_absolute_url(),
+        "intro": "验收合格出具验收报告，并报市商务局和省商务厅备案（临猗资金办法第十七条）。",
+    })
+
+

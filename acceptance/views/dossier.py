@@ -1,0 +1,45 @@
+"""The project dossier page: request a build, see its state, download the ZIP
+(004 附件2 第十八条). Office staff and auditors of the county only."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+
+from etown.permissions import get_etown_for
+
+from ..dossier import dossier_request, export_path
+from ..models import DossierExport
+from ..permissions import can_export_dossier
+
+
+@login_required
+def dossier_page(request, pk):
+    etown = get_etown_for(request.user, pk, write=can_export_dossier)
+    if request.method == "POST":
+        try:
+            dossier_request(etown=etown, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, "已开始生成项目档案，完成后将通过站内通知告知您。")
+        return redirect("acceptance:dossier_page", etown.pk)
+    exports = DossierExport.objects.filter(etown=etown).select_related("requested_by").order_by("-requested_at", "-pk")[:20]
+    return render(request, "acceptance/dossier.html", {"etown": etown, "exports": exports})
+
+
+@login_required
+def dossier_download(request, pk):
+    try:
+        export = DossierExport.objects.get(pk=pk)
+    except DossierExport.DoesNotExist:
+        raise Http404("档案不存在")
+    get_etown_for(request.user, export.etown_id, write=can_export_dossier)
+    if export.status != DossierExport.Status.READY:
+        raise Http404("档案尚未生成")
+    path = export_path(export)
+    if not path.exists():
+        raise Http404("档案文件不存在")
+    response = FileResponse(open(path, "rb"), as_attachment=True, filename=export.filename, content_type="application/zip")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
