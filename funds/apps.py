@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class FundsConfig(AppConfig):
     name = "funds"
     verbose_name = "专项资金"
+
+    def ready(self):
+        # Nav, panels, metrics, dossier and change-log sources, the objection receiver.
+        from . import hooks  # noqa: F401

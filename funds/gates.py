@@ -1,0 +1,207 @@
+"""The conditions a disbursement request must meet (拨付条件), evaluated when it is
+submitted and again at every step, each shown as a named check with its reason.
+
+Funds' own gates come first; then whatever other apps registered on the hub under the
+group "disbursement" (supervision: overdue or sent-back rectification items, a funds
+inspection before disbursement; acceptance: the mid-term evaluation result). A hub
+check is called as ``check.func(etown, today=..., request=...)`` and returns
+``(passed, reason)``; one that raises counts as failed (fail closed).
+
+The money gates are invariants of the contract and cannot be overridden: no one may
+pay beyond the contract or release the retention early. The others may be let pass by
+an office head with a recorded reason (``GateOverride``).
+"""
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from etown.hub import hub
+
+from .models import MaterialKind, RequestKind
+from .selectors import contract_position
+
+log = logging.getLogger("funds.gates")
+
+HUB_GROUP = "disbursement"
+
+
+def yuan(value):
+    return f"{value:,.2f} 元"
+
+
+@dataclass
+class GateResult:
+    key: str
+    label: str
+    passed: bool
+    reason: str
+    clause: str = ""
+    overridable: bool = True
+    override: object = None  # the GateOverride that lets it pass, if any
+
+    @property
+    def blocking(self):
+        return not self.passed and self.override is None
+
+    @property
+    def overridden(self):
+        return not self.passed and self.override is not None
+
+    def as_json(self):
+        return {
+            "key": self.key, "label": self.label, "passed": self.passed, "reason": self.reason,
+            "overridden": self.overridden,
+            "override_reason": self.override.reason if self.overridden else "",
+        }
+
+
+@dataclass(frozen=True)
+class Gate:
+    key: str
+    label: str
+    clause: str
+    func: Callable  # (ctx) -> (passed, reason)
+    overridable: bool = True
+
+
+@dataclass
+class Context:
+    request: object
+    position: object
+    amount: object
+    today: object
+    material_kinds: set
+
+
+# Funds' own gates -------------------------------------------------------------------
+
+
+def _contract_active(ctx):
+    contract, etown = ctx.request.contract, ctx.request.etown
+    if contract.status == contract.Status.TERMINATED:
+        return False, "合同已终止，不得再拨付。"
+    if etown.status != etown.Status.ACTIVE:
+        return False, f"项目处于“{etown.get_status_display()}”状态。"
+    return True, f"合同{contract.get_status_display()}，项目正常推进。"
+
+
+def _contract_cap(ctx):
+    p = ctx.position
+    total = p.disbursed + p.in_flight + ctx.amount
+    detail = (
+        f"本次 {yuan(ctx.amount)}，连同已拨付 {yuan(p.disbursed)}"
+        + (f"、排在前面的在途申请 {yuan(p.in_flight)}" if p.in_flight else "")
+        + f"，合计 {yuan(total)}"
+    )
+    ceiling = f"可拨付上限 {yuan(p.ceiling)}（合同 {yuan(p.amount)}"
+    if p.reduced:
+        ceiling += f"，核减 {yuan(p.reduced)}"
+    ceiling += "）"
+    if p.clawed_back:
+        ceiling += f"；已追回 {yuan(p.clawed_back)} 不再拨付"
+    if total > p.ceiling:
+        return False, f"{detail}，超过{ceiling} {yuan(total - p.ceiling)}。"
+    return True, f"{detail}，未超过{ceiling}。"
+
+
+def _prepayment(ctx):
+    p = ctx.position
+    if ctx.request.kind != RequestKind.PREPAYMENT:
+        return True, "非预付款申请，不适用。"
+    total = p.prepay_disbursed + p.prepay_in_flight + ctx.amount
+    ratio = ctx.request.contract.prepayment_ratio.normalize()
+    limit = f"合同约定预付比例 {ratio:f}%，即 {yuan(p.prepayment_limit)}"
+    if total > p.prepayment_limit:
+        return False, f"预付款累计 {yuan(total)}（含本次 {yuan(ctx.amount)}），超过{limit}。"
+    return True, f"预付款累计 {yuan(total)}（含本次），未超过{limit}。"
+
+
+def _retention(ctx):
+    p = ctx.position
+    contract = ctx.request.contract
+    if p.final_accepted:
+        return True, f"终验已于 {contract.final_acceptance_passed_on:%Y年%-m月%-d日} 通过，尾款可以拨付。"
+    if ctx.request.kind == RequestKind.RETENTION:
+        return False, "项目终验尚未通过，尾款不得拨付。"
+    total = p.disbursed + p.in_flight + ctx.amount
+    limit = p.ceiling - p.retention
+    ratio = contract.retention_ratio.normalize()
+    if total > limit:
+        return False, (
+            f"合计 {yuan(total)} 将动用须留存至终验通过的 {ratio:f}% 尾款 {yuan(p.retention)}"
+            f"（终验前累计最多拨付 {yuan(max(limit, 0))}）。"
+        )
+    return True, f"留足 {ratio:f}% 尾款 {yuan(p.retention)}，终验前累计最多拨付 {yuan(max(limit, 0))}。"
+
+
+REQUIRED_MATERIALS = {
+    RequestKind.PREPAYMENT: (MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT),
+    RequestKind.PROGRESS: (
+        MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT, MaterialKind.INVOICE, MaterialKind.PROGRESS,
+        MaterialKind.STAGE_ACCEPTANCE,
+    ),
+    RequestKind.RETENTION: (
+        MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT, MaterialKind.INVOICE, MaterialKind.PROGRESS,
+    ),
+}
+
+
+def _materials(ctx):
+    required = REQUIRED_MATERIALS[ctx.request.kind]
+    missing = [MaterialKind(k).label for k in required if k not in ctx.material_kinds]
+    if missing:
+        return False, "缺少：" + "、".join(missing) + "。"
+    return True, "已提供：" + "、".join(MaterialKind(k).label for k in required) + "。"
+
+
+OWN_GATES = [
+    Gate("contract_active", "合同履行中", "安泽办法第九条", _contract_active, overridable=False),
+    Gate("contract_cap", "累计拨付不超过合同金额", "安泽办法第九条、第十八条；临猗资金办法第七条", _contract_cap,
+         overridable=False),
+    Gate("prepayment", "预付款在合同约定比例内", "安泽办法第九条（预付比例需在合同上载明）", _prepayment, overridable=False),
+    Gate("retention", "尾款待终验合格后拨付", "临猗资金办法第七条（预留 10% 尾款）", _retention, overridable=False),
+    Gate("materials", "申请材料齐全", "临猗资金办法第十二条第4项", _materials),
+]
+
+
+# Evaluation -------------------------------------------------------------------------
+
+
+def _run_hub_check(check, etown, today, request):
+    try:
+        passed, reason = check.func(etown, today=today, request=request)
+        return bool(passed), str(reason or "")
+    except Exception:  # a broken check must not let money through
+        log.exception("disbursement check %s failed to run", check.key)
+        return False, "该项条件核验出错，暂按未通过处理，请联系系统管理员。"
+
+
+def evaluate(request, *, today, amount=None, position=None):
+    """Every gate for ``request`` as it stands (optionally for a different ``amount``,
+    e.g. the amount actually disbursed). Returns a list of GateResult."""
+    position = position or contract_position(request.contract, request=request)
+    amount = request.amount if amount is None else amount
+    material_kinds = set(request.materials.values_list("kind", flat=True)) if request.pk else set()
+    overrides = {o.gate_key: o for o in request.overrides.select_related("by")} if request.pk else {}
+    ctx = Context(request=request, position=position, amount=amount, today=today, material_kinds=material_kinds)
+    results = []
+    for gate in OWN_GATES:
+        passed, reason = gate.func(ctx)
+        results.append(GateResult(gate.key, gate.label, passed, reason, gate.clause, gate.overridable))
+    for check in hub.checks_for(HUB_GROUP):
+        passed, reason = _run_hub_check(check, request.etown, today, request)
+        results.append(GateResult(f"hub:{check.key}", check.label, passed, reason, "", True))
+    for result in results:
+        override = overrides.get(result.key)
+        if override is not None and result.overridable:
+            result.override = override
+    return results
+
+
+def blocking(results):
+    return [r for r in results if r.blocking]
+
+
+def blocking_message(results):
+    failed = blocking(results)
+    return "以下拨付条件未满足：" + "；".join(f"{r.label}——{r.reason}" for r in failed)

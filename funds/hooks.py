@@ -1,0 +1,184 @@
+"""Registrations of the funds app on etown's hub, imported by FundsConfig.ready():
+navigation, the e-town page panel, the public panel, the dashboard card and metrics,
+the dossier source, the change-log sources, and the receiver of notice objections."""
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from django.db.models import Q, Sum
+from django.dispatch import receiver
+
+from etown.history import register_history_source
+from etown.hub import DossierItem, Metric, NavItem, Panel, hub
+from etown.permissions import memberships
+from etown.signals import notice_objected
+
+from . import tasks  # noqa: F401  (registers the Celery task with a worker)
+from .models import (
+    IN_FLIGHT,
+    Asset,
+    ChangeRequest,
+    Clawback,
+    ClawbackKind,
+    DisbursementRequest,
+    RequestStatus,
+)
+
+SOURCE_TYPE = "funds.disbursementrequest"
+WAN = Decimal(10000)
+
+
+# Navigation, panels and cards -------------------------------------------------------
+
+
+def _has_role(user):
+    return bool(memberships(user))
+
+
+def _etown_panel(request, etown):
+    from .permissions import can_apply
+    from .selectors import etown_funds, visible_requests
+
+    funds = etown_funds(etown)
+    return {
+        "t": funds.totals,
+        "requests": list(visible_requests(request.user, etown=etown)[:5]),
+        "can_apply": can_apply(request.user, etown),
+    }
+
+
+def public_figures(etown):
+    """Allocated, disbursed and retention held: published facts only (the notices of
+    each disbursement are public), nothing personal."""
+    from .selectors import etown_funds
+
+    live = [p for p in etown_funds(etown).positions if p.contract.status != p.contract.Status.TERMINATED]
+    if not live:
+        return None
+    return {
+        "allocated": sum((p.ceiling for p in live), Decimal(0)),
+        "disbursed": sum((p.net_disbursed for p in live), Decimal(0)),
+        "retention_held": sum((p.retention_held for p in live), Decimal(0)),
+    }
+
+
+def _public_panel(request, etown):
+    figures = public_figures(etown)
+    return {"figures": figures} if figures else None
+
+
+def _dashboard_card(request, _):
+    from .selectors import change_queue, request_queue
+
+    n_requests, n_changes = request_queue(request.user).count(), change_queue(request.user).count()
+    if not (n_requests or n_changes):
+        return None
+    return {"requests": n_requests, "changes": n_changes}
+
+
+# Metrics for the county dashboard ---------------------------------------------------
+
+
+def _in_counties(county_ids, prefix="etown__county_id"):
+    return Q() if county_ids is None else Q(**{f"{prefix}__in": county_ids})
+
+
+def metric_money(county_ids):
+    """{合同金额, 已拨付, 尾款留存} in 万元 over the counties' live contracts."""
+    from etown.models import Contract
+
+    from .selectors import annotate_positions, position_of
+
+    totals = {"合同金额": Decimal(0), "已拨付": Decimal(0), "尾款留存": Decimal(0)}
+    contracts = Contract.objects.filter(_in_counties(county_ids)).exclude(status=Contract.Status.TERMINATED)
+    for contract in annotate_positions(contracts):
+        p = position_of(contract)
+        totals["合同金额"] += p.ceiling
+        totals["已拨付"] += p.net_disbursed
+        totals["尾款留存"] += p.retention_held
+    return {k: (v / WAN).quantize(Decimal("0.01")) for k, v in totals.items()}
+
+
+def metric_in_flight(county_ids):
+    return DisbursementRequest.objects.filter(_in_counties(county_ids), status__in=IN_FLIGHT).count()
+
+
+def metric_clawed_back(county_ids):
+    total = Clawback.objects.filter(_in_counties(county_ids), kind=ClawbackKind.CLAWBACK).aggregate(s=Sum("amount"))["s"]
+    return ((total or Decimal(0)) / WAN).quantize(Decimal("0.01"))
+
+
+# Dossier ----------------------------------------------------------------------------
+
+
+def _xlsx_bytes(writer, etown):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.xlsx"
+        writer(etown, path)
+        return path.read_bytes()
+
+
+def dossier_items(etown):
+    """资金 documents of the e-town's dossier (临猗资金办法第十八条; 安泽办法第八条): each
+    request's materials, its approval form, the ledger and the asset register."""
+    from .exports import approval_form_pdf, write_assets, write_ledger
+
+    items = []
+    requests = (
+        DisbursementRequest.objects.filter(etown=etown).exclude(status__in=(RequestStatus.DRAFT, RequestStatus.WITHDRAWN))
+        .select_related("etown__county", "contract__contractor", "notice").prefetch_related("materials__file")
+        .order_by("pk")
+    )
+    for dr in requests:
+        for material in dr.materials.all():
+            items.append(DossierItem(
+                category="资金", title=f"{dr.code} {material.get_kind_display()}", date=material.uploaded_at.date(),
+                source="承办企业", filename=material.file.original_name, stored_file=material.file,
+            ))
+        items.append(DossierItem(
+            category="资金", title=f"{dr.code} 拨付审批表（{dr.get_status_display()}）",
+            date=dr.disbursed_on or (dr.submitted_at.date() if dr.submitted_at else None), source="系统生成",
+            filename=f"拨付审批表-{dr.code}.pdf", content=lambda dr=dr: approval_form_pdf(dr),
+        ))
+    items.append(DossierItem(category="资金", title="专项资金使用台账", date=None, source="系统生成",
+                             filename=f"{etown.name}专项资金使用台账.xlsx",
+                             content=lambda: _xlsx_bytes(write_ledger, etown)))
+    items.append(DossierItem(category="资金", title="资产台账", date=None, source="系统生成",
+                             filename=f"{etown.name}资产台账.xlsx", content=lambda: _xlsx_bytes(write_assets, etown)))
+    return items
+
+
+# Objections to a disbursement's notice ----------------------------------------------
+
+
+@receiver(notice_objected, dispatch_uid="funds.notice_objected")
+def on_notice_objected(sender, notice, text, by=None, submission=None, **kwargs):
+    """The one code path of an objection: the public window sends the signal, and so do
+    office staff from the request page; the service stops the request."""
+    if notice.source_type != SOURCE_TYPE or notice.source_id is None:
+        return
+    from .services import disbursement_record_objection
+
+    request = DisbursementRequest.objects.select_related("etown__county").get(pk=notice.source_id)
+    disbursement_record_objection(request=request, text=text, by=by, submission=submission, notice=notice)
+
+
+def register():
+    hub.register_nav(NavItem("专项资金", "funds:home", order=40, visible=_has_role))
+    hub.register_panel(Panel("funds", "专项资金", "funds/panels/etown_panel.html", _etown_panel, order=40))
+    hub.register_public_panel(Panel("funds", "专项资金", "funds/panels/public_panel.html", _public_panel, order=40))
+    hub.register_dashboard_card(Panel("funds", "待办资金事项", "funds/panels/dashboard_card.html", _dashboard_card, order=40))
+    hub.register_metric(Metric("funds_money", "专项资金（万元）", metric_money, group="专项资金", order=40,
+                               url_name="funds:home"))
+    hub.register_metric(Metric("funds_in_flight", "审批中的拨付申请", metric_in_flight, group="专项资金", order=41,
+                               url_name="funds:request_list"))
+    hub.register_metric(Metric("funds_clawed_back", "已追回资金（万元）", metric_clawed_back, group="专项资金", order=42,
+                               url_name="funds:home", tone="danger"))
+    hub.register_dossier_source("funds", dossier_items)
+    register_history_source("资金拨付申请", lambda etown: DisbursementRequest.history.filter(etown_id=etown.pk))
+    register_history_source("变更与延期申请", lambda etown: ChangeRequest.history.filter(etown_id=etown.pk))
+    register_history_source("资产台账", lambda etown: Asset.history.filter(etown_id=etown.pk))
+    register_history_source("追回与核减", lambda etown: Clawback.history.filter(etown_id=etown.pk))
+
+
+register()

@@ -1,0 +1,190 @@
+"""Change and extension requests (临猗资金办法 004 附件2 第九条、第十条), on the same
+approval machinery as disbursements.
+
+- Extension (第十条): the contractor submits a written request with the reason and the
+  new completion date to 县商务局 (the office), which reports it to the leading group;
+  approved when the leading group agrees. The contract's term end then moves.
+- Change (第九条): use of funds, scope or contract content; the office and the leading
+  group review it and it is approved once the higher authority's consent (报请上级同意)
+  is recorded by the office.
+"""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from etown.models import Role
+from etown.services import contract_update, save_with_history
+from etown.uploads import DOCUMENTS, file_store
+
+from ..models import ChangeKind, ChangeRequest, ChangeStatus, ChangeStep, StepAction
+from ..permissions import can_apply, can_lead, can_office_act
+from ..selectors import LIVE_CONTRACTS
+from .common import add_step, contractor_users, move, require, require_reason, tell, users_for
+
+C = ChangeStatus
+
+RETURNERS = {
+    C.SUBMITTED: (can_office_act, Role.OFFICE),
+    C.OFFICE_APPROVED: (can_lead, Role.LEADER),
+    C.LEADER_APPROVED: (can_office_act, Role.OFFICE),
+}
+
+
+def _locked(change):
+    return ChangeRequest.objects.select_for_update(of=("self",)).select_related("etown__county", "contract").get(pk=change.pk)
+
+
+def _expect(change, *statuses):
+    if change.status not in statuses:
+        raise ValidationError(f"该申请当前为“{change.get_status_display()}”，不能办理此操作（请刷新页面）。")
+
+
+def _check(*, contract, kind, title, content, reason, new_term_end, today):
+    errors = {}
+    if kind not in ChangeKind.values:
+        errors["kind"] = "请选择申请类型。"
+    for field, value, message in (("title", title, "请填写事项。"), ("content", content, "请填写内容。"),
+                                  ("reason", reason, "请说明原因。")):
+        if not (value or "").strip():
+            errors[field] = message
+    if kind == ChangeKind.EXTENSION:
+        if new_term_end is None:
+            errors["new_term_end"] = "延期申请须写明项目竣工的具体时间（临猗资金办法第十条）。"
+        elif new_term_end <= today:
+            errors["new_term_end"] = "申请竣工日期须晚于今天。"
+        elif contract.term_end and new_term_end <= contract.term_end:
+            errors["new_term_end"] = f"申请竣工日期须晚于合同原定的 {contract.term_end:%Y年%-m月%-d日}。"
+    if contract.status not in LIVE_CONTRACTS:
+        errors["contract"] = "合同已终止。"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def change_create(*, contract, kind, title, content, reason, by, new_term_end=None, application_upload=None, today=None):
+    require(can_apply(by, contract.etown))
+    today = today or timezone.localdate()
+    _check(contract=contract, kind=kind, title=title, content=content, reason=reason, new_term_end=new_term_end, today=today)
+    change = ChangeRequest(
+        etown=contract.etown, contract=contract, kind=kind, title=title.strip(), content=content.strip(),
+        reason=reason.strip(), new_term_end=new_term_end if kind == ChangeKind.EXTENSION else None, created_by=by,
+    )
+    if application_upload is not None:
+        change.application_file = file_store(
+            upload=application_upload, county=contract.etown.county, etown=contract.etown, by=by,
+            purpose="变更延期书面申请", allowed=DOCUMENTS,
+        )
+    save_with_history(change, by=by, reason=f"起草{change.get_kind_display()}")
+    add_step(change, step_model=ChangeStep, action=StepAction.CREATE, by=by, role=Role.CONTRACTOR)
+    return change
+
+
+@transaction.atomic
+def change_update(*, change, title, content, reason, by, new_term_end=None, today=None):
+    """The contractor corrects a draft or returned request before (re)submitting."""
+    require(can_apply(by, change.etown))
+    today = today or timezone.localdate()
+    change = _locked(change)
+    _expect(change, C.DRAFT, C.RETURNED)
+    _check(contract=change.contract, kind=change.kind, title=title, content=content, reason=reason,
+           new_term_end=new_term_end, today=today)
+    change.title, change.content, change.reason = title.strip(), content.strip(), reason.strip()
+    change.new_term_end = new_term_end if change.kind == ChangeKind.EXTENSION else None
+    return save_with_history(change, by=by, reason="修改申请")
+
+
+@transaction.atomic
+def change_submit(*, change, by, today=None):
+    require(can_apply(by, change.etown))
+    today = today or timezone.localdate()
+    change = _locked(change)
+    _expect(change, C.DRAFT, C.RETURNED)
+    _check(contract=change.contract, kind=change.kind, title=change.title, content=change.content,
+           reason=change.reason, new_term_end=change.new_term_end, today=today)
+    step = move(change, step_model=ChangeStep, to=C.SUBMITTED, action=StepAction.SUBMIT, by=by, role=Role.CONTRACTOR)
+    tell(users_for(county_id=change.etown.county_id, role=Role.OFFICE),
+         title=f"{change.get_kind_display()}待审核：{change.etown.name}", obj=change, body=change.title)
+    return step
+
+
+@transaction.atomic
+def change_approve(*, change, by, note=""):
+    """The office's review, then the leading group's approval. An approved extension
+    moves the contract's term end (through etown's contract service, with history)."""
+    change = _locked(change)
+    _expect(change, C.SUBMITTED, C.OFFICE_APPROVED)
+    note = (note or "").strip()
+    if change.status == C.SUBMITTED:
+        require(can_office_act(by, change.etown))
+        step = move(change, step_model=ChangeStep, to=C.OFFICE_APPROVED, action=StepAction.OFFICE_APPROVE, by=by,
+                    role=Role.OFFICE, note=note)
+        tell(users_for(county_id=change.etown.county_id, role=Role.LEADER),
+             title=f"{change.get_kind_display()}待审批：{change.etown.name}", obj=change, body=change.title)
+        return step
+    require(can_lead(by, change.etown))
+    if change.kind == ChangeKind.CHANGE:
+        step = move(change, step_model=ChangeStep, to=C.LEADER_APPROVED, action=StepAction.LEADER_APPROVE, by=by,
+                    role=Role.LEADER, note=note)
+        tell(users_for(county_id=change.etown.county_id, role=Role.OFFICE),
+             title=f"变更申请待报上级同意：{change.etown.name}", obj=change, body=change.title)
+        return step
+    step = move(change, step_model=ChangeStep, to=C.APPROVED, action=StepAction.LEADER_APPROVE, by=by,
+                role=Role.LEADER, note=note)
+    _apply_extension(change, by=by)
+    return step
+
+
+def _apply_extension(change, *, by):
+    contract_update(
+        contract=change.contract, by=by, reason=f"延期申请 {change.code} 经领导小组同意（临猗资金办法第十条）",
+        term_end=change.new_term_end,
+    )
+    tell(contractor_users(change.contract), title=f"延期申请已批准：{change.etown.name}", obj=change,
+         body=f"竣工时间延至 {change.new_term_end:%Y年%-m月%-d日}")
+
+
+@transaction.atomic
+def change_record_higher_approval(*, change, number, approved_on, by, note="", today=None):
+    """The higher authority agreed to the change (第九条: 报请上级同意方可调整)."""
+    require(can_office_act(by, change.etown))
+    today = today or timezone.localdate()
+    change = _locked(change)
+    _expect(change, C.LEADER_APPROVED)
+    errors = {}
+    if not (number or "").strip():
+        errors["number"] = "请填写上级批复文号。"
+    if approved_on is None or approved_on > today:
+        errors["approved_on"] = "同意日期不能为空，也不能晚于今天。"
+    if errors:
+        raise ValidationError(errors)
+    change.higher_approval_number, change.higher_approval_date = number.strip(), approved_on
+    text = f"上级于 {approved_on:%Y年%-m月%-d日} 同意（{change.higher_approval_number}）" + (f"；{note}" if note else "")
+    step = move(change, step_model=ChangeStep, to=C.APPROVED, action=StepAction.HIGHER_APPROVAL, by=by,
+                role=Role.OFFICE, note=text)
+    tell(contractor_users(change.contract), title=f"变更申请已批准：{change.etown.name}", obj=change, body=change.title)
+    return step
+
+
+@transaction.atomic
+def change_return(*, change, reason, by):
+    reason = require_reason(reason, message="请填写退回原因。")
+    change = _locked(change)
+    _expect(change, *RETURNERS)
+    permission, role = RETURNERS[change.status]
+    verdict = permission(by, change.etown)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+    step = move(change, step_model=ChangeStep, to=C.RETURNED, action=StepAction.RETURN, by=by, role=role, note=reason)
+    tell(contractor_users(change.contract), title=f"{change.get_kind_display()}被退回：{change.etown.name}", obj=change,
+         body=reason)
+    return step
+
+
+@transaction.atomic
+def change_withdraw(*, change, reason, by):
+    require(can_apply(by, change.etown))
+    reason = require_reason(reason, message="请填写撤回原因。")
+    change = _locked(change)
+    _expect(change, C.DRAFT, C.RETURNED, C.SUBMITTED)
+    return move(change, step_model=ChangeStep, to=C.WITHDRAWN, action=StepAction.WITHDRAW, by=by,
+                role=Role.CONTRACTOR, note=reason)

@@ -1,0 +1,108 @@
+"""Change and extension requests: the form, the page with its trail and actions."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from etown.permissions import get_child_for, get_etown_for
+from etown.views.common import apply_service_errors, run_service
+
+from .. import forms, services
+from ..models import ChangeKind, ChangeRequest, ChangeStatus
+from ..permissions import can_apply, can_lead, can_office_act
+from ..services.changes import RETURNERS
+
+C = ChangeStatus
+
+
+def _get(user, pk, write=None):
+    return get_child_for(user, ChangeRequest, pk, write=write, related=("contract",))
+
+
+@login_required
+def change_create(request, pk):
+    etown = get_etown_for(request.user, pk, write=can_apply)
+    form = forms.ChangeForm(request.POST or None, request.FILES or None, etown=etown)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        change = run_service(form, services.change_create, by=request.user, application_upload=data.pop("application"), **data)
+        if change:
+            messages.success(request, "已保存为草稿，核对后请提交。")
+            return redirect(change)
+    return render(request, "funds/form.html", {
+        "form": form, "etown": etown, "title": "变更或延期申请", "multipart": True,
+        "help": "临猗资金办法第九条：不得随意调整资金用途、实施范围或变更合同内容，确需调整的须报请上级同意；"
+                "第十条：不能按期完成的，须提交书面延期申请，说明原因并明确竣工时间，经领导小组同意后方可延期。",
+    })
+
+
+def _actions(user, change):
+    etown = change.etown
+    acts = {}
+    if change.is_editable and can_apply(user, etown):
+        acts["submit"] = None
+    if change.status in (C.DRAFT, C.RETURNED, C.SUBMITTED) and can_apply(user, etown):
+        acts["withdraw"] = forms.ReasonForm()
+    if (change.status == C.SUBMITTED and can_office_act(user, etown)) or (
+        change.status == C.OFFICE_APPROVED and can_lead(user, etown)
+    ):
+        acts["approve"] = forms.NoteForm()
+    if change.status == C.LEADER_APPROVED and can_office_act(user, etown):
+        acts["higher"] = forms.HigherApprovalForm(initial={"approved_on": timezone.localdate()})
+    if change.status in RETURNERS and RETURNERS[change.status][0](user, etown):
+        acts["return"] = forms.ReasonForm()
+    return acts
+
+
+def _render(request, change, bound=None, status=200):
+    acts = _actions(request.user, change)
+    acts.update(bound or {})
+    return render(request, "funds/change_detail.html", {
+        "change": change, "etown": change.etown, "acts": acts, "steps": change.steps.select_related("actor"),
+        "is_extension": change.kind == ChangeKind.EXTENSION,
+    }, status=status)
+
+
+@login_required
+def change_detail(request, pk):
+    return _render(request, _get(request.user, pk))
+
+
+FORMS = {"approve": forms.NoteForm, "higher": forms.HigherApprovalForm, "return": forms.ReasonForm,
+         "withdraw": forms.ReasonForm}
+DONE = {"submit": "申请已提交。", "approve": "已审核通过。", "higher": "已记录上级同意，申请已批准。",
+        "return": "申请已退回。", "withdraw": "申请已撤回。"}
+
+
+@login_required
+@require_POST
+def change_act(request, pk, action):
+    if action not in DONE:
+        raise Http404("没有这个操作")
+    change = _get(request.user, pk)
+    form = FORMS[action](request.POST) if action in FORMS else None
+    if form is not None and not form.is_valid():
+        return _render(request, change, {action: form}, status=400)
+    data = form.cleaned_data if form else {}
+    try:
+        if action == "submit":
+            services.change_submit(change=change, by=request.user)
+        elif action == "approve":
+            services.change_approve(change=change, by=request.user, note=data["note"])
+        elif action == "higher":
+            services.change_record_higher_approval(change=change, by=request.user, **data)
+        elif action == "return":
+            services.change_return(change=change, by=request.user, reason=data["reason"])
+        else:
+            services.change_withdraw(change=change, by=request.user, reason=data["reason"])
+    except ValidationError as error:
+        if form is None:
+            messages.error(request, "；".join(error.messages))
+            return redirect(change)
+        apply_service_errors(form, error)
+        return _render(request, change, {action: form}, status=400)
+    messages.success(request, DONE[action])
+    return redirect(change)

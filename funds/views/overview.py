@@ -1,0 +1,131 @@
+"""The funds home (approval queue and the e-towns' figures), the funds overview of one
+e-town, clawbacks and the county's funds settings."""
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from etown.models import Contract, County
+from etown.permissions import county_scope, get_etown_for, visible_etowns
+from etown.views.common import paginate, run_service
+
+from .. import forms, services
+from ..models import AssetState, Clawback, ChangeRequest, RequestStatus
+from ..permissions import can_apply, can_edit_policy, can_office_act, can_record_ledger
+from ..selectors import (
+    ZERO,
+    annotate_positions,
+    change_queue,
+    etown_funds,
+    ledger_flag_counts,
+    policy_for,
+    position_of,
+    request_queue,
+    visible_requests,
+)
+
+
+@login_required
+def home(request):
+    """专项资金: what waits for me, then every e-town I may see with its figures."""
+    etowns = paginate(request, visible_etowns(request.user).select_related("county").order_by("county__name", "name"))
+    figures = defaultdict(lambda: defaultdict(lambda: ZERO))
+    contracts = annotate_positions(Contract.objects.filter(etown__in=[e.pk for e in etowns]))
+    for contract in contracts:
+        p = position_of(contract)
+        row = figures[contract.etown_id]
+        for key in ("amount", "disbursed", "clawed_back", "retention_held", "remaining", "in_flight"):
+            row[key] += getattr(p, key)
+    rows = [(e, figures[e.pk]) for e in etowns]
+    province_wide, office_counties = county_scope(request.user, {"office"})
+    policy_counties = County.objects.all() if province_wide else County.objects.filter(pk__in=office_counties)
+    return render(request, "funds/home.html", {
+        "queue": request_queue(request.user)[:100],
+        "changes": change_queue(request.user)[:50],
+        "page": etowns,
+        "rows": rows,
+        "policy_counties": policy_counties,
+    })
+
+
+def chart_data(funds, disbursed_requests):
+    t = funds.totals
+    composition = [
+        ("合同金额", t["amount"]), ("核减", t["reduced"]), ("已拨付", t["disbursed"]), ("已追回", t["clawed_back"]),
+        ("台账支出", t["spent"]), ("尾款留存", t["retention_held"]), ("在途申请", t["in_flight"]),
+    ]
+    cumulative, timeline = ZERO, []
+    for r in disbursed_requests:
+        cumulative += r.disbursed_amount
+        timeline.append([r.disbursed_on.isoformat(), float(cumulative / 10000)])
+    return {
+        "composition": {"labels": [k for k, _ in composition], "values": [float(v / 10000) for _, v in composition]},
+        "timeline": timeline,
+        "ceiling": float((t["amount"] - t["reduced"]) / 10000),
+    }
+
+
+@login_required
+def etown_overview(request, pk):
+    etown = get_etown_for(request.user, pk)
+    funds = etown_funds(etown)
+    policy = policy_for(etown.county)
+    disbursed = list(
+        visible_requests(request.user, etown=etown, status=RequestStatus.DISBURSED).order_by("disbursed_on", "pk")
+    )
+    assets = dict(etown.assets.order_by().values_list("state").annotate(n=Count("pk")))
+    return render(request, "funds/etown_overview.html", {
+        "etown": etown,
+        "funds": funds,
+        "t": funds.totals,
+        "flags": ledger_flag_counts(etown, policy.ledger_contract_threshold),
+        "policy": policy,
+        "requests": visible_requests(request.user, etown=etown)[:10],
+        "changes": ChangeRequest.objects.filter(etown=etown).select_related("contract").order_by("-pk")[:10],
+        "clawbacks": Clawback.objects.filter(etown=etown).select_related("contract", "recorded_by"),
+        "assets": [(label, assets.get(value, 0), value) for value, label in AssetState.choices],
+        "chart": chart_data(funds, disbursed),
+        "can_apply": can_apply(request.user, etown),
+        "can_ledger": can_record_ledger(request.user, etown),
+        "can_office": can_office_act(request.user, etown),
+    })
+
+
+@login_required
+def clawback_create(request, pk):
+    etown = get_etown_for(request.user, pk, write=can_office_act)
+    form = forms.ClawbackForm(request.POST or None, etown=etown)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.clawback_record, by=request.user, **form.cleaned_data):
+            messages.success(request, "已登记。尚可拨付的金额已相应减少。")
+            return redirect("funds:etown", etown.pk)
+    return render(request, "funds/form.html", {
+        "form": form, "etown": etown, "title": "登记追回或核减",
+        "help": "安泽办法第九条：未能如期完工或整改不到位的，追回前期预付资金；第十八条：中期绩效评价不合格的，"
+                "视情况减少支持资金、取消培育资格并收回已拨付资金。追回的资金不再拨付，核减降低可拨付上限。",
+    })
+
+
+@login_required
+def policy_edit(request, county_pk):
+    county = get_object_or_404(County, pk=county_pk)
+    verdict = can_edit_policy(request.user, county.pk)
+    if not verdict:
+        province_wide, counties = county_scope(request.user)
+        if not province_wide and county.pk not in counties:
+            raise Http404("区县不存在")  # another county's staff or a contractor learns nothing
+        raise PermissionDenied(verdict.reason)
+    policy = policy_for(county)
+    form = forms.PolicyForm(request.POST or None, county=county, initial={
+        "finance_department": policy.finance_department, "ledger_contract_threshold": policy.ledger_contract_threshold,
+        "notice_workdays": policy.notice_workdays,
+    })
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.policy_update, county=county, by=request.user, **form.cleaned_data):
+            messages.success(request, "专项资金设置已保存。")
+            return redirect("funds:home")
+    return render(request, "funds/form.html", {"form": form, "title": f"专项资金设置 · {county.name}"})

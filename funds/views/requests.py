@@ -1,0 +1,233 @@
+"""Pages of the disbursement chain: the approval queue, the list, the request form and
+the request page with its gates, actions and approval trail."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from etown.permissions import get_child_for, get_etown_for
+from etown.signals import notice_objected
+from etown.views.common import apply_service_errors, paginate, querystring_without_page, run_service
+
+from .. import forms, gates, services
+from ..models import EDITABLE, IN_FLIGHT, DisbursementRequest, RequestKind, RequestMaterial, RequestStatus
+from ..permissions import can_apply, can_finance_act, can_office_act, can_override
+from ..selectors import change_queue, contract_position, request_queue, visible_requests
+from ..services.requests import APPROVALS, RETURNERS
+
+S = RequestStatus
+
+
+def _get(user, pk, write=None):
+    return get_child_for(user, DisbursementRequest, pk, write=write, related=("contract__contractor", "notice"))
+
+
+@login_required
+def queue(request):
+    """The approval queue: what waits for this user's action, for every role."""
+    return render(request, "funds/queue.html", {
+        "page": paginate(request, request_queue(request.user)),
+        "changes": change_queue(request.user)[:50],
+    })
+
+
+@login_required
+def request_list(request):
+    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    return render(request, "funds/request_list.html", {
+        "page": paginate(request, visible_requests(request.user, status=status, kind=kind)),
+        "status": status, "kind": kind, "statuses": S.choices, "kinds": RequestKind.choices,
+        "querystring": querystring_without_page(request),
+    })
+
+
+@login_required
+def request_create(request, pk):
+    etown = get_etown_for(request.user, pk, write=can_apply)
+    form = forms.RequestForm(request.POST or None, etown=etown)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = run_service(form, services.disbursement_create, contract=data["contract"], kind=data["kind"],
+                              amount=data["amount"], purpose=data["purpose"], tasks=data["tasks"], by=request.user)
+        if created:
+            messages.success(request, "申请已保存为草稿。请上传申请材料，核对拨付条件后提交。")
+            return redirect(created)
+    return render(request, "funds/request_form.html", {"form": form, "etown": etown, "title": "新建资金拨付申请"})
+
+
+@login_required
+def request_edit(request, pk):
+    dr = _get(request.user, pk, write=can_apply)
+    if not dr.is_editable:
+        raise PermissionDenied("该申请已提交，不能修改。")
+    initial = {"contract": dr.contract, "kind": dr.kind, "amount": dr.amount, "purpose": dr.purpose,
+               "tasks": list(dr.tasks.all())}
+    form = forms.RequestForm(request.POST or None, etown=dr.etown, initial=initial)
+    form.fields["contract"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(form, services.disbursement_update, request=dr, kind=data["kind"], amount=data["amount"],
+                       purpose=data["purpose"], tasks=data["tasks"], by=request.user):
+            messages.success(request, "申请已保存。")
+            return redirect(dr)
+    return render(request, "funds/request_form.html", {"form": form, "etown": dr.etown, "title": f"修改申请 {dr.code}", "dr": dr})
+
+
+def _actions(user, dr, today):
+    """The forms of the actions this user may take on the request now."""
+    etown = dr.etown
+    acts = {}
+    if dr.status in EDITABLE and can_apply(user, etown):
+        acts["submit"] = None
+        acts["material"] = forms.MaterialForm()
+    if dr.status in (*EDITABLE, S.SUBMITTED) and can_apply(user, etown):
+        acts["withdraw"] = forms.ReasonForm()
+    if dr.status in APPROVALS and APPROVALS[dr.status][0](user, etown):
+        acts["approve"] = forms.NoteForm()
+    office = can_office_act(user, etown)
+    if office and dr.status == S.LEADER_APPROVED:
+        acts["meeting"] = forms.MeetingForm(initial={"meeting_date": today})
+    if office and dr.status == S.MEETING_PASSED:
+        acts["notice"] = forms.NoticeForm(initial={"start_date": today})
+    if office and dr.status == S.IN_NOTICE:
+        acts["objection"] = forms.ObjectionForm()
+    if office and dr.status == S.OBJECTED:
+        acts["resume"] = forms.ResumeForm(initial={"start_date": today})
+    if dr.status == S.IN_NOTICE and can_finance_act(user, etown):
+        acts["disburse"] = forms.DisburseForm(initial={"amount": dr.amount, "disbursed_on": today})
+    if dr.status in IN_FLIGHT and any(p(user, etown) for p, _ in RETURNERS[dr.status]):
+        acts["return"] = forms.ReasonForm()
+    if dr.status in (*EDITABLE, *IN_FLIGHT) and can_override(user, etown):
+        acts["override"] = forms.OverrideForm()
+    return acts
+
+
+def _render_detail(request, dr, *, bound=None, status=200):
+    today = timezone.localdate()
+    results = gates.evaluate(dr, today=today)
+    acts = _actions(request.user, dr, today)
+    if bound:
+        acts.update(bound)
+    notice = dr.notice
+    return render(request, "funds/request_detail.html", {
+        "dr": dr,
+        "etown": dr.etown,
+        "gates": results,
+        "blocked": gates.blocking(results),
+        "overridable": [g for g in results if g.blocking and g.overridable],
+        "position": contract_position(dr.contract, request=dr),
+        "tasks": dr.tasks.all(),
+        "materials": dr.materials.select_related("file"),
+        "steps": dr.steps.select_related("actor"),
+        "overrides": dr.overrides.all(),
+        "objections": dr.objections.select_related("recorded_by", "resolved_by"),
+        "acts": acts,
+        "notice_over": notice is not None and today > notice.end_date,
+        "required": gates.REQUIRED_MATERIALS[dr.kind],
+    }, status=status)
+
+
+@login_required
+def request_detail(request, pk):
+    return _render_detail(request, _get(request.user, pk))
+
+
+ACTION_FORMS = {
+    "approve": forms.NoteForm, "meeting": forms.MeetingForm, "notice": forms.NoticeForm,
+    "objection": forms.ObjectionForm, "resume": forms.ResumeForm, "disburse": forms.DisburseForm,
+    "return": forms.ReasonForm, "withdraw": forms.ReasonForm, "override": forms.OverrideForm,
+    "material": forms.MaterialForm,
+}
+
+DONE = {
+    "submit": "申请已提交，等待领导小组办公室审核。", "approve": "已审核通过。", "meeting": "已记录常务会议审议结果。",
+    "notice": "拨付公示已发布。", "objection": "已登记异议，申请暂停。", "resume": "已记录异议处理结果并重新公示。",
+    "disburse": "已登记拨付。", "return": "申请已退回承办企业。", "withdraw": "申请已撤回。", "override": "已记录例外放行。",
+    "material": "材料已上传。",
+}
+
+
+def _objection_via_signal(*, request, text, by):
+    """Office staff record an objection the same way the public window does: through
+    the notice_objected signal, whose receiver (funds.hooks) calls the service."""
+    if not can_office_act(by, request.etown):
+        raise PermissionDenied(can_office_act(by, request.etown).reason)
+    if request.notice is None:
+        raise ValidationError("该申请尚未公示。")
+    notice_objected.send(sender=DisbursementRequest, notice=request.notice, text=text, by=by, submission=None)
+
+
+def _call(action, dr, data, files, user):
+    today = timezone.localdate()
+    if action == "submit":
+        return services.disbursement_submit(request=dr, by=user, today=today)
+    if action == "approve":
+        return services.disbursement_approve(request=dr, by=user, note=data["note"], today=today)
+    if action == "meeting":
+        return services.disbursement_record_meeting(request=dr, meeting_date=data["meeting_date"],
+                                                    minutes_number=data["minutes_number"], note=data["note"],
+                                                    by=user, today=today)
+    if action == "notice":
+        return services.disbursement_start_notice(request=dr, start_date=data["start_date"], by=user, today=today)
+    if action == "objection":
+        return _objection_via_signal(request=dr, text=data["text"], by=user)
+    if action == "resume":
+        return services.disbursement_resume_notice(request=dr, resolution=data["resolution"],
+                                                   start_date=data["start_date"], by=user, today=today)
+    if action == "disburse":
+        return services.disbursement_disburse(request=dr, disbursed_on=data["disbursed_on"], amount=data["amount"],
+                                              voucher_number=data["voucher_number"], voucher_upload=data.get("voucher"),
+                                              by=user, today=today)
+    if action == "return":
+        return services.disbursement_return(request=dr, reason=data["reason"], by=user)
+    if action == "withdraw":
+        return services.disbursement_withdraw(request=dr, reason=data["reason"], by=user)
+    if action == "override":
+        return services.gate_override_record(request=dr, gate_key=data["gate_key"], reason=data["reason"], by=user,
+                                             today=today)
+    if action == "material":
+        return services.disbursement_add_material(request=dr, kind=data["kind"], upload=data["file"], by=user)
+    raise Http404("没有这个操作")
+
+
+@login_required
+@require_POST
+def request_act(request, pk, action):
+    """Every step of the chain posts here; the service decides and refuses in Chinese
+    (a refused role gets 403, bad input the form again with the message)."""
+    if action not in DONE:
+        raise Http404("没有这个操作")
+    dr = _get(request.user, pk)
+    form_class = ACTION_FORMS.get(action)
+    form = form_class(request.POST, request.FILES) if form_class else None
+    if form is not None and not form.is_valid():
+        return _render_detail(request, dr, bound={action: form}, status=400)
+    try:
+        _call(action, dr, form.cleaned_data if form else {}, request.FILES, request.user)
+    except ValidationError as error:
+        if form is None:
+            messages.error(request, "；".join(error.messages))
+            return redirect(dr)
+        apply_service_errors(form, error)
+        return _render_detail(request, dr, bound={action: form}, status=400)
+    messages.success(request, DONE[action])
+    return redirect(dr)
+
+
+@login_required
+@require_POST
+def material_remove(request, pk, material_pk):
+    dr = _get(request.user, pk, write=can_apply)
+    try:
+        material = dr.materials.get(pk=material_pk)
+    except RequestMaterial.DoesNotExist:
+        raise Http404("材料不存在")
+    try:
+        services.disbursement_remove_material(material=material, by=request.user)
+        messages.success(request, "已移除该材料。")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect(dr)
