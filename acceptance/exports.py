@@ -25,7 +25,7 @@ def review_report_context(review):
     date_text = official_date(review.reviewed_on)
     signature_class, date_class = signature_offsets(signature, date_text)
     what = application.get_kind_display() + (f"（{application.stage_name}）" if application.stage_name else "")
-    title = f"{etown.name}{what}{'整改复核' if review.round > 1 else ''}验收报告"
+    title = f"{etown.name}{what}{'整改复核' if review.round > 1 else ''}报告"
     return {
         "doc": {
             "title": title, "etown": etown, "application": application, "contract": contract, "review": review,

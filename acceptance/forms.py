@@ -105,14 +105,15 @@ class ApplicationForm(BootstrapMixin, forms.Form):
         )
         for value, label in ApplicationMaterial.Category.choices:
             required = value in ApplicationMaterial.REQUIRED
-            self.fields[value] = MultiUploadField(
+            # Prefixed: "contract" (合同) is also the name of the contract field.
+            self.fields[f"material_{value}"] = MultiUploadField(
                 label=label, required=required, allowed=DOCUMENTS,
                 error_messages={"required": f"请上传{label}。", "invalid": "上传失败，请重新选择文件。"},
             )
-            self.fields[value].widget.attrs["class"] = "form-control"
+            self.fields[f"material_{value}"].widget.attrs["class"] = "form-control"
 
     def materials(self):
-        return {value: self.cleaned_data.get(value) or [] for value in ApplicationMaterial.Category.values}
+        return {value: self.cleaned_data.get(f"material_{value}") or [] for value in ApplicationMaterial.Category.values}
 
 
 class ReviewForm(BootstrapMixin, forms.Form):

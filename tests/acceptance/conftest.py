@@ -1,0 +1,79 @@
+"""Fixtures of the acceptance tests: uploads, an application, a review's arguments."""
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from acceptance import services_acceptance
+from acceptance.checklist import build_rows
+from acceptance.models import AcceptanceApplication, ApplicationMaterial, ChecklistItem, ReviewMethod
+from etown.models import Organization
+
+TODAY = datetime.date(2026, 11, 23)  # Monday
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf(name="材料.pdf"):
+    """A tiny PDF whose bytes differ by name, so files can be told apart by their hash."""
+    return SimpleUploadedFile(name, PDF_BYTES + b"%" + name.encode(), content_type="application/pdf")
+
+
+def materials(categories=ApplicationMaterial.REQUIRED):
+    return {c: [pdf(f"{ApplicationMaterial.Category(c).label}.pdf")] for c in categories}
+
+
+def feedback_xlsx(rows):
+    """A feedback list in the columns of supervision's import."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "反馈问题", "整改措施", "责任单位", "责任人", "整改时限"])
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return SimpleUploadedFile("反馈问题清单.xlsx", buffer.getvalue(),
+                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def apply(demo, *, kind=AcceptanceApplication.Kind.FINAL, today=TODAY, stage_name="", contract=None, by=None):
+    return services_acceptance.acceptance_apply(
+        etown=demo.etown, contract=contract or demo.contract, kind=kind, stage_name=stage_name,
+        summary="十三项建设任务已全部完成，公共服务中心、物流仓储配送中心已投入运营。", materials=materials(),
+        by=by or demo.contractor, today=today,
+    )
+
+
+def judged_rows(etown, *, not_met=(), previous=None):
+    """The checklist with every row met except the labels containing one of ``not_met``."""
+    rows = build_rows(etown, previous_review=previous)
+    for row in rows:
+        failed = any(text in row["label"] for text in not_met)
+        row["judgement"] = ChecklistItem.Judgement.NOT_MET if failed else ChecklistItem.Judgement.MET
+        row["remark"] = "须于整改期限内补齐并投入运营" if failed else ""
+    return rows
+
+
+def review_kwargs(demo, application, *, conclusion="passed", not_met=(), reviewed_on=TODAY, previous=None, **extra):
+    departments = Organization.objects.filter(county=demo.linyi, kind=Organization.Kind.DEPARTMENT)
+    kwargs = dict(
+        application=application, by=demo.office, reviewed_on=reviewed_on,
+        methods=[ReviewMethod.SITE, ReviewMethod.MATERIALS],
+        lead_unit=departments.get(name="临猗县商务局"),
+        member_units=[departments.get(name="临猗县财政局"), departments.get(name="临猗县农业农村局（乡村振兴局）")],
+        observer=departments.get(name="临猗县审计局"),
+        member_names="王立新 县商务局 主任\n李晓芳 县财政局 股长",
+        opinion="项目建设内容基本完成，资料齐全。", conclusion=conclusion,
+        checklist=judged_rows(application.etown, not_met=not_met, previous=previous), today=reviewed_on,
+    )
+    if conclusion == "not_passed" and previous is None:
+        kwargs.update(rectification_deadline=reviewed_on + datetime.timedelta(days=30),
+                      units="临猗县涑水电子商务运营有限公司", persons="陈涛")
+    kwargs.update(extra)
+    return kwargs
+
+
+@pytest.fixture
+def application(demo):
+    return apply(demo)
