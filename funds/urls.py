@@ -6,7 +6,6 @@ app_name = "funds"
 
 urlpatterns = [
     path("", overview.home, name="home"),
-    path("queue/", requests.queue, name="queue"),
     path("requests/", requests.request_list, name="request_list"),
     path("requests/<int:pk>/", requests.request_detail, name="request_detail"),
     path("requests/<int:pk>/edit/", requests.request_edit, name="request_edit"),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from etown.models import Contract, County
 from etown.permissions import county_scope, get_etown_for, visible_etowns
@@ -58,10 +59,14 @@ def chart_data(funds, disbursed_requests):
         ("合同金额", t["amount"]), ("核减", t["reduced"]), ("已拨付", t["disbursed"]), ("已追回", t["clawed_back"]),
         ("台账支出", t["spent"]), ("尾款留存", t["retention_held"]), ("在途申请", t["in_flight"]),
     ]
-    cumulative, timeline = ZERO, []
+    # A step line from the first contract's signing (0) to today.
+    signed = [p.contract.signed_on for p in funds.positions]
+    cumulative, timeline = ZERO, ([[min(signed).isoformat(), 0.0]] if signed else [])
     for r in disbursed_requests:
         cumulative += r.disbursed_amount
         timeline.append([r.disbursed_on.isoformat(), float(cumulative / 10000)])
+    if timeline:
+        timeline.append([timezone.localdate().isoformat(), float(cumulative / 10000)])
     return {
         "composition": {"labels": [k for k, _ in composition], "values": [float(v / 10000) for _, v in composition]},
         "timeline": timeline,

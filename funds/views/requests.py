@@ -15,7 +15,7 @@ from etown.views.common import apply_service_errors, paginate, querystring_witho
 from .. import forms, gates, services
 from ..models import EDITABLE, IN_FLIGHT, DisbursementRequest, RequestKind, RequestMaterial, RequestStatus
 from ..permissions import can_apply, can_finance_act, can_office_act, can_override
-from ..selectors import change_queue, contract_position, request_queue, visible_requests
+from ..selectors import contract_position, visible_requests
 from ..services.requests import APPROVALS, RETURNERS
 
 S = RequestStatus
@@ -23,15 +23,6 @@ S = RequestStatus
 
 def _get(user, pk, write=None):
     return get_child_for(user, DisbursementRequest, pk, write=write, related=("contract__contractor", "notice"))
-
-
-@login_required
-def queue(request):
-    """The approval queue: what waits for this user's action, for every role."""
-    return render(request, "funds/queue.html", {
-        "page": paginate(request, request_queue(request.user)),
-        "changes": change_queue(request.user)[:50],
-    })
 
 
 @login_required
@@ -82,26 +73,26 @@ def _actions(user, dr, today):
     acts = {}
     if dr.status in EDITABLE and can_apply(user, etown):
         acts["submit"] = None
-        acts["material"] = forms.MaterialForm()
+        acts["material"] = forms.MaterialForm(prefix="material")
     if dr.status in (*EDITABLE, S.SUBMITTED) and can_apply(user, etown):
-        acts["withdraw"] = forms.ReasonForm()
+        acts["withdraw"] = forms.ReasonForm(prefix="withdraw")
     if dr.status in APPROVALS and APPROVALS[dr.status][0](user, etown):
-        acts["approve"] = forms.NoteForm()
+        acts["approve"] = forms.NoteForm(prefix="approve")
     office = can_office_act(user, etown)
     if office and dr.status == S.LEADER_APPROVED:
-        acts["meeting"] = forms.MeetingForm(initial={"meeting_date": today})
+        acts["meeting"] = forms.MeetingForm(prefix="meeting", initial={"meeting_date": today})
     if office and dr.status == S.MEETING_PASSED:
-        acts["notice"] = forms.NoticeForm(initial={"start_date": today})
+        acts["notice"] = forms.NoticeForm(prefix="notice", initial={"start_date": today})
     if office and dr.status == S.IN_NOTICE:
-        acts["objection"] = forms.ObjectionForm()
+        acts["objection"] = forms.ObjectionForm(prefix="objection")
     if office and dr.status == S.OBJECTED:
-        acts["resume"] = forms.ResumeForm(initial={"start_date": today})
+        acts["resume"] = forms.ResumeForm(prefix="resume", initial={"start_date": today})
     if dr.status == S.IN_NOTICE and can_finance_act(user, etown):
-        acts["disburse"] = forms.DisburseForm(initial={"amount": dr.amount, "disbursed_on": today})
+        acts["disburse"] = forms.DisburseForm(prefix="disburse", initial={"amount": dr.amount, "disbursed_on": today})
     if dr.status in IN_FLIGHT and any(p(user, etown) for p, _ in RETURNERS[dr.status]):
-        acts["return"] = forms.ReasonForm()
+        acts["return"] = forms.ReasonForm(prefix="return")
     if dr.status in (*EDITABLE, *IN_FLIGHT) and can_override(user, etown):
-        acts["override"] = forms.OverrideForm()
+        acts["override"] = forms.OverrideForm(prefix="override")
     return acts
 
 
@@ -202,7 +193,7 @@ def request_act(request, pk, action):
         raise Http404("没有这个操作")
     dr = _get(request.user, pk)
     form_class = ACTION_FORMS.get(action)
-    form = form_class(request.POST, request.FILES) if form_class else None
+    form = form_class(request.POST, request.FILES, prefix=action) if form_class else None
     if form is not None and not form.is_valid():
         return _render_detail(request, dr, bound={action: form}, status=400)
     try:
