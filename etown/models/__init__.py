@@ -17,3 +17,4 @@ from .calendar import CalendarDay, WorkCalendarYear  # noqa: F401
 from .files import StoredFile  # noqa: F401
 from .notice import Notice  # noqa: F401
 from .notify import Notification, Reminder  # noqa: F401
+from .public import PublicDocument, PublicProfile, PublicRateHit, PublicSubmission  # noqa: F401

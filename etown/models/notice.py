@@ -49,5 +49,34 @@ class Notice(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("notice_detail", args=[self.pk])
+
     def is_running(self, today):
         return self.is_published and not self.withdrawn_at and self.start_date <= today <= self.end_date
+
+    def state(self, today):
+        """(key, label) of where the notice stands on ``today``; the public column shows
+        the label, and a withdrawn notice stays listed with its reason."""
+        if not self.is_published:
+            return "draft", "草稿"
+        if self.withdrawn_at:
+            return "withdrawn", "已撤回"
+        if today < self.start_date:
+            return "upcoming", "即将公示"
+        if today <= self.end_date:
+            return "running", "公示中"
+        return "ended", "公示期满"
+
+    def can_be_edited(self, today):
+        """Office staff may edit a draft, or a published notice before its period starts
+        (the public must read, for the whole period, the text that was noticed)."""
+        return not self.withdrawn_at and (not self.is_published or today < self.start_date)
+
+    @property
+    def is_manual(self):
+        """Created on the notices page, not by a disbursement or acceptance flow (whose
+        notices that flow manages)."""
+        return not self.source_type
