@@ -10,9 +10,12 @@ REQUIRED = {"required": "此项为必填项。"}
 
 
 def _checkbox_classes(form, *names):
-    """Bootstrap's mixin styles every widget as a text input; choice lists need form-check."""
+    """Bootstrap's mixin styles every widget as a text input; choice lists need
+    form-check, and templates/acceptance/_form_fields.html lays them out as a list."""
     for name in names:
-        form.fields[name].widget.attrs["class"] = "form-check-input"
+        widget = form.fields[name].widget
+        widget.attrs["class"] = "form-check-input"
+        widget.choice_list = True
 
 
 class EvaluationForm(BootstrapMixin, forms.ModelForm):

@@ -1,0 +1,133 @@
+"""Browser test of acceptance (004 附件3; 附件2 第七条、第十七条): the contractor applies for
+final acceptance, the office records the review with a failed item, the contractor
+rectifies, the office closes the item and passes the rectification review, and the
+retention (尾款) request then passes the gates acceptance feeds."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import login
+
+pytestmark = pytest.mark.e2e
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_file(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(PDF + b"%" + name.encode())
+    return str(path)
+
+
+def logout(page):
+    page.locator("form[action='/accounts/logout/'] button").click()
+    page.wait_for_url(lambda url: "/accounts/login/" in url or url.endswith("/"))
+
+
+def test_it_runs_final_acceptance_with_a_rectification_to_the_retention(page, e2e_demo, tmp_path):
+    from etown.models import Contract, ETown
+
+    etown = ETown.objects.get(name="临猗新城涑水e镇")
+    today = datetime.date.today()
+
+    # The contractor applies for final acceptance from the e-town page.
+    login(page, "contractor")
+    page.goto(page.base_url + etown.get_absolute_url())
+    page.get_by_test_id("apply-acceptance").click()
+    expect(page.get_by_test_id("due-preview")).to_contain_text("15 个工作日")
+    page.select_option("#id_kind", "final")
+    page.fill("#id_summary", "十三项建设任务已全部完成，公共服务中心和物流仓储配送中心已投入运营。")
+    page.click("main button[type=submit]")
+    expect(page.get_by_test_id("error-material_progress")).to_contain_text("请上传项目建设进度表")  # nothing saved
+    for field, name in [("expense_detail", "费用支出明细表.pdf"), ("progress", "项目建设进度表.pdf"),
+                        ("evidence", "建设内容佐证材料.pdf"), ("results", "项目建设成效.pdf")]:
+        page.set_input_files(f"#id_material_{field}", pdf_file(tmp_path, name))
+    page.click("main button[type=submit]")
+    expect(page.get_by_test_id("application-status")).to_contain_text("待验收")
+    expect(page.get_by_test_id("materials")).to_contain_text("项目建设进度表.pdf")
+    application_url = page.url
+    logout(page)
+
+    # The office records the review: one target not met → not passed, with a deadline.
+    login(page, "office")
+    page.goto(application_url)
+    page.get_by_test_id("record-review").click()
+    page.get_by_label("现场检查", exact=True).check()
+    page.get_by_label("查看材料", exact=True).check()
+    page.get_by_label("临猗县财政局").check()
+    page.get_by_label("临猗县农业农村局（乡村振兴局）").check()
+    page.fill("#id_member_names", "王立新 县商务局 主任\n李晓芳 县财政局 股长")
+    page.fill("#id_opinion", "建设内容基本完成，研发机构尚未引进到位。")
+    page.get_by_label("不予通过").check()
+    page.fill("#id_rectification_deadline", (today + datetime.timedelta(days=30)).isoformat())
+    page.click("#mark-rest-met")
+    row = page.locator("tr[data-row^='indicator-']", has_text="研发机构")
+    row.locator("select").select_option("not_met")
+    row.locator("input[type=number]").fill("0")
+    row.locator("input[type=text]").fill("研发机构尚未引进，须引进设立1个电商研发机构")
+    page.click("main form button[type=submit]")
+    expect(page.get_by_test_id("application-status")).to_contain_text("整改中")
+    items = page.get_by_test_id("review-items")
+    expect(items).to_contain_text("研发机构")
+    expect(page.get_by_test_id("report-pdf")).to_be_visible()  # the report PDF was generated
+    logout(page)
+
+    # The contractor answers the item with evidence.
+    login(page, "contractor")
+    page.goto(application_url)
+    page.get_by_test_id("review-items").get_by_role("link").first.click()
+    evidence = page.get_by_test_id("evidence-form")
+    evidence.locator("textarea").fill("已与山西农业大学合作设立临猗电商研发中心，挂牌运营。")
+    evidence.locator("input[type=file]").set_input_files(pdf_file(tmp_path, "研发中心挂牌照片.pdf"))
+    evidence.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("item-status")).to_contain_text("待核验")
+    logout(page)
+
+    # The office verifies and closes it, then passes the rectification review.
+    login(page, "office")
+    page.goto(application_url)
+    page.get_by_test_id("review-items").get_by_role("link").first.click()
+    page.get_by_test_id("close-form").locator("button[type=submit]").click()
+    expect(page.get_by_test_id("item-status")).to_contain_text("已销号")
+    page.goto(application_url)
+    page.get_by_test_id("record-review").click()
+    expect(page.get_by_test_id("open-before")).to_contain_text("已全部销号")
+    page.get_by_label("现场检查", exact=True).check()
+    page.get_by_label("临猗县财政局").check()
+    page.fill("#id_member_names", "王立新 县商务局 主任")
+    page.fill("#id_opinion", "整改到位，同意通过终期验收。")
+    page.get_by_label("通过验收").check()
+    expect(page.locator("tr[data-row]")).to_have_count(1)  # only what was not met is re-judged
+    page.locator("tr[data-row] select").select_option("met")
+    page.click("main form button[type=submit]")
+    expect(page.get_by_test_id("application-status")).to_contain_text("验收通过")
+    expect(page.get_by_test_id("final-passed")).to_be_visible()
+    contract = Contract.objects.get(etown=etown)
+    assert contract.final_acceptance_passed_on == today
+    logout(page)
+
+    # The contractor asks for the retention: the gates acceptance feeds now pass.
+    login(page, "contractor")
+    page.goto(page.base_url + f"/funds/etowns/{etown.pk}/requests/new/")
+    page.select_option("#id_kind", "retention")
+    page.fill("#id_amount", str(contract.retention_amount))
+    page.fill("#id_purpose", "终期验收通过，申请拨付10%尾款。")
+    page.locator("input[name=tasks]").first.check()
+    page.click("main form button[type=submit]")
+    gates = page.get_by_test_id("gates")
+    for key in ("retention", "hub:acceptance", "hub:evaluation"):
+        expect(gates.get_by_test_id(f"gate-{key}")).to_contain_text("满足")
+    expect(gates.get_by_test_id("gate-retention")).to_contain_text("终验已于")
+    assert contract.retention_amount == Decimal("500000.00")
+    # With the materials 临猗资金办法第十二条 asks for, no gate blocks and it can be submitted.
+    for kind in ("application_form", "contract", "invoice", "progress"):
+        form = page.get_by_test_id("material-form")
+        form.locator("select").select_option(kind)
+        form.locator("input[type=file]").set_input_files(pdf_file(tmp_path, f"{kind}.pdf"))
+        form.locator("button[type=submit]").click()
+        expect(page.get_by_test_id("materials")).to_contain_text(f"{kind}.pdf")
+    expect(page.get_by_test_id("blocked")).to_have_count(0)
+    page.get_by_test_id("act-submit").click()
+    expect(page.get_by_test_id("request-status")).to_contain_text("待办公室审核")
