@@ -66,6 +66,9 @@ class Gate:
 
 @dataclass
 class Context:
+    """What the gates read. ``position.contract`` is the contract as just read from
+    the database (locked in a service): use it, not ``request.contract``."""
+
     request: object
     position: object
     amount: object
@@ -77,7 +80,7 @@ class Context:
 
 
 def _contract_active(ctx):
-    contract, etown = ctx.request.contract, ctx.request.etown
+    contract, etown = ctx.position.contract, ctx.request.etown
     if contract.status == contract.Status.TERMINATED:
         return False, "合同已终止，不得再拨付。"
     if etown.status != etown.Status.ACTIVE:
@@ -100,7 +103,7 @@ def _contract_cap(ctx):
     if p.clawed_back:
         ceiling += f"；已追回 {yuan(p.clawed_back)} 不再拨付"
     if total > p.ceiling:
-        return False, f"{detail}，超过{ceiling} {yuan(total - p.ceiling)}。"
+        return False, f"{detail}，超过{ceiling}，超出 {yuan(total - p.ceiling)}。"
     return True, f"{detail}，未超过{ceiling}。"
 
 
@@ -109,7 +112,7 @@ def _prepayment(ctx):
     if ctx.request.kind != RequestKind.PREPAYMENT:
         return True, "非预付款申请，不适用。"
     total = p.prepay_disbursed + p.prepay_in_flight + ctx.amount
-    ratio = ctx.request.contract.prepayment_ratio.normalize()
+    ratio = p.contract.prepayment_ratio.normalize()
     limit = f"合同约定预付比例 {ratio:f}%，即 {yuan(p.prepayment_limit)}"
     if total > p.prepayment_limit:
         return False, f"预付款累计 {yuan(total)}（含本次 {yuan(ctx.amount)}），超过{limit}。"
@@ -118,7 +121,7 @@ def _prepayment(ctx):
 
 def _retention(ctx):
     p = ctx.position
-    contract = ctx.request.contract
+    contract = p.contract  # fresh from the database (under the row lock in a service)
     if p.final_accepted:
         return True, f"终验已于 {contract.final_acceptance_passed_on:%Y年%-m月%-d日} 通过，尾款可以拨付。"
     if ctx.request.kind == RequestKind.RETENTION:
