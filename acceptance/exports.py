@@ -34,6 +34,7 @@ def review_report_context(review):
             "members": "、".join(u.name for u in review.member_units.all()),
             "methods": "、".join(review.method_labels()),
             "items": items, "previous": previous,
+            "failed": [i for i in checklist if i.judgement == ChecklistItem.Judgement.NOT_MET],
             "received": official_date(application.received_on), "reviewed": official_date(review.reviewed_on),
             "deadline": official_date(review.rectification_deadline) if review.rectification_deadline else "",
             "amount_wan": f"{contract.amount / 10000:,.2f}",

@@ -151,7 +151,7 @@ def _problem_text(row):
     figure = ""
     if row.get("figure") is not None:
         figure = f"，核实为 {Decimal(row['figure']).normalize():f}{row.get('unit', '')}"
-    return f"验收检查未达标：{row['label']}（标准：{row['requirement']}{figure}）。{row['remark'].strip()}"
+    return f"验收检查未达标：{row['label']}（标准：{row['requirement']}{figure}）。"
 
 
 @transaction.atomic

@@ -88,9 +88,10 @@ def application_detail(request, pk):
     )
     today = timezone.localdate()
     calendar = WorkCalendar()
-    materials = {}
+    materials = {label: [] for label in ApplicationMaterial.Category.labels}  # in the order of 附件3 第四条
     for m in ApplicationMaterial.objects.filter(application=application).select_related("file"):
-        materials.setdefault(m.get_category_display(), []).append(m)
+        materials[m.get_category_display()].append(m)
+    materials = {label: files for label, files in materials.items() if files}
     blocks = _review_blocks(application)
     open_items = sum(len(b["open_ids"]) for b in blocks)
     return render(request, "acceptance/application_detail.html", {

@@ -72,7 +72,7 @@ def test_it_fails_a_review_opens_items_and_blocks_until_the_rectification_passes
     assert items.count() == 3
     assert {i.source for i in items} == {"acceptance"}
     assert {i.deadline for i in items} == {TODAY + datetime.timedelta(days=30)}
-    assert any("培训师资库专家" in i.problem and "须于整改期限内补齐" in i.problem for i in items)
+    assert any("培训师资库专家" in i.problem and i.measures == "须于整改期限内补齐并投入运营" for i in items)
     assert not Notice.objects.filter(kind=Notice.Kind.ACCEPTANCE).exists()  # published when it is decided
     passed, reason = acceptance_gate(demo.etown)
     assert not passed and "整改复核通过前暂停拨付" in reason
