@@ -179,13 +179,16 @@ def _run_hub_check(check, etown, today, request):
         return False, "该项条件核验出错，暂按未通过处理，请联系系统管理员。"
 
 
-def evaluate(request, *, today, amount=None, position=None):
+def evaluate(request, *, today, amount=None, position=None, overrides=None):
     """Every gate for ``request`` as it stands (optionally for a different ``amount``,
-    e.g. the amount actually disbursed). Returns a list of GateResult."""
+    e.g. the amount actually disbursed). ``position`` and ``overrides`` may be passed
+    when the caller has them already. Returns a list of GateResult."""
     position = position or contract_position(request.contract, request=request)
     amount = request.amount if amount is None else amount
     material_kinds = set(request.materials.values_list("kind", flat=True)) if request.pk else set()
-    overrides = {o.gate_key: o for o in request.overrides.select_related("by")} if request.pk else {}
+    if overrides is None:
+        overrides = list(request.overrides.all()) if request.pk else []
+    overrides = {o.gate_key: o for o in overrides}
     ctx = Context(request=request, position=position, amount=amount, today=today, material_kinds=material_kinds)
     results = []
     for gate in OWN_GATES:

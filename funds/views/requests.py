@@ -22,7 +22,8 @@ S = RequestStatus
 
 
 def _get(user, pk, write=None):
-    return get_child_for(user, DisbursementRequest, pk, write=write, related=("contract__contractor", "notice"))
+    return get_child_for(user, DisbursementRequest, pk, write=write,
+                         related=("contract__contractor", "notice", "created_by", "voucher_file"))
 
 
 @login_required
@@ -98,7 +99,9 @@ def _actions(user, dr, today):
 
 def _render_detail(request, dr, *, bound=None, status=200):
     today = timezone.localdate()
-    results = gates.evaluate(dr, today=today)
+    position = contract_position(dr.contract, request=dr)
+    overrides = list(dr.overrides.all())
+    results = gates.evaluate(dr, today=today, position=position, overrides=overrides)
     acts = _actions(request.user, dr, today)
     if bound:
         acts.update(bound)
@@ -109,11 +112,11 @@ def _render_detail(request, dr, *, bound=None, status=200):
         "gates": results,
         "blocked": gates.blocking(results),
         "overridable": [g for g in results if g.blocking and g.overridable],
-        "position": contract_position(dr.contract, request=dr),
+        "position": position,
         "tasks": dr.tasks.all(),
         "materials": dr.materials.select_related("file"),
         "steps": dr.steps.select_related("actor"),
-        "overrides": dr.overrides.all(),
+        "overrides": overrides,
         "objections": dr.objections.select_related("recorded_by", "resolved_by"),
         "acts": acts,
         "notice_over": notice is not None and today > notice.end_date,
