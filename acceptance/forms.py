@@ -146,9 +146,12 @@ class ReviewForm(BootstrapMixin, forms.Form):
     persons = forms.CharField(label="整改责任人", max_length=200, required=False)
     extra_problems = forms.CharField(label="其他整改问题", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                      help_text="检查表以外的问题，每行一条。")
+    round = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, application, rectification_round=False, **kwargs):
+    def __init__(self, *args, application, round_no=1, **kwargs):
         super().__init__(*args, **kwargs)
+        rectification_round = round_no > 1
+        self.initial["round"] = round_no
         etown = application.etown
         departments = Organization.objects.filter(kind=Organization.Kind.DEPARTMENT, county=etown.county)
         self.fields["lead_unit"].queryset = departments

@@ -157,7 +157,7 @@ def _problem_text(row):
 @transaction.atomic
 def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit, member_units, member_names, opinion,
                              conclusion, checklist, agency=None, observer=None, rectification_deadline=None,
-                             extra_problems=(), units="", persons="", today=None):
+                             extra_problems=(), units="", persons="", expected_round=None, today=None):
     """Record one conclusion of the acceptance group (004 附件3 第八条（二））.
 
     Round 1 concludes the application: passed, or not passed with rectification items
@@ -168,7 +168,10 @@ def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit
     flag that releases the retention (附件2 第七条) and closes the e-town.
 
     ``checklist``: rows from acceptance.checklist.build_rows with ``judgement``,
-    ``figure`` and ``remark`` filled in.
+    ``figure`` and ``remark`` filled in. ``expected_round`` (from the form) refuses a
+    conclusion when someone else recorded one since the form was opened: two members of
+    staff submitting the first review at once must not turn the second into a
+    rectification review.
     """
     today = today or timezone.localdate()
     application = (
@@ -180,6 +183,8 @@ def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit
         raise ValidationError(f"该申请已{application.get_status_display()}，不能再录入验收结论。")
     previous = list(application.reviews.order_by("round"))
     round_no = len(previous) + 1
+    if expected_round is not None and expected_round != round_no:
+        raise ValidationError("该申请的验收结论已由他人录入，请返回申请页面查看最新情况。")
     member_units = list(member_units)
     extra_problems = [p.strip() for p in extra_problems if p and p.strip()]
 

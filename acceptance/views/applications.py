@@ -121,7 +121,8 @@ def review_create(request, pk):
     previous = selectors.reviews_of(application).last()
     rectification_round = previous is not None
     rows = build_rows(application.etown, previous_review=previous)
-    form = ReviewForm(request.POST or None, application=application, rectification_round=rectification_round,
+    round_no = previous.round + 1 if previous is not None else 1
+    form = ReviewForm(request.POST or None, application=application, round_no=round_no,
                       initial={"reviewed_on": timezone.localdate()})
     checklist = ChecklistForm(request.POST or None, rows=rows)
     open_before = sum(len(rectification.open_items_for(r)) for r in selectors.reviews_of(application))
@@ -134,7 +135,7 @@ def review_create(request, pk):
             member_names=data["member_names"], opinion=data["opinion"], conclusion=data["conclusion"],
             checklist=checklist.filled_rows(), rectification_deadline=data.get("rectification_deadline"),
             extra_problems=form.extra_problem_lines() if not rectification_round else (),
-            units=data.get("units", ""), persons=data.get("persons", ""),
+            units=data.get("units", ""), persons=data.get("persons", ""), expected_round=data.get("round"),
         )
         if review:
             messages.success(request, f"已录入{review}结论：{review.get_conclusion_display()}。验收报告正在生成。")

@@ -131,3 +131,77 @@ def test_it_runs_final_acceptance_with_a_rectification_to_the_retention(page, e2
     expect(page.get_by_test_id("blocked")).to_have_count(0)
     page.get_by_test_id("act-submit").click()
     expect(page.get_by_test_id("request-status")).to_contain_text("待办公室审核")
+
+
+def feedback_list(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "反馈问题", "整改措施", "责任单位", "责任人", "整改时限"])
+    ws.append([1, "电商公共服务中心运营主体不明确", "明确运营主体，制定运营方案", "县商务局、承办企业", "陈涛", "2026年12月31日"])
+    ws.append([2, "网货产品开发数量不足", "新开发网货产品3款", "承办企业", "陈涛", "2026-12-31"])
+    path = tmp_path / "中期评价反馈问题.xlsx"
+    wb.save(path)
+    return str(path)
+
+
+def test_it_records_an_evaluation_that_holds_money_and_an_auditor_downloads_the_dossier(page, e2e_demo, tmp_path):
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from etown.models import ETown
+
+    etown = ETown.objects.get(name="临猗新城涑水e镇")
+
+    # The office records a 基本合格 evaluation with its report and imports its feedback list.
+    login(page, "office")
+    page.goto(page.base_url + etown.get_absolute_url())
+    page.get_by_role("link", name="录入中期评价").click()
+    page.select_option("#id_evaluator_kind", "province")
+    page.fill("#id_evaluator_name", "山西省商务厅")
+    page.fill("#id_evaluated_on", "2026-11-02")
+    page.fill("#id_score", "76.5")
+    page.select_option("#id_result", "basic")
+    page.set_input_files("#id_report", pdf_file(tmp_path, "中期绩效评价报告.pdf"))
+    page.check("#id_publish")
+    page.click("main form button[type=submit]")
+    expect(page.get_by_test_id("evaluation-result")).to_contain_text("基本合格")
+    expect(page.get_by_test_id("evaluation-gate")).to_contain_text("尚未登记评价提出的整改事项")
+    page.get_by_role("link", name="Excel 导入").click()
+    page.set_input_files("#id_file", feedback_list(tmp_path))
+    page.click("main form button[type=submit]")
+    expect(page.get_by_test_id("evaluation-items")).to_contain_text("网货产品开发数量不足")
+    expect(page.get_by_test_id("evaluation-gate")).to_contain_text("尚有 2 项未销号")
+    logout(page)
+
+    # Funds now holds a progress payment at the evaluation gate.
+    login(page, "contractor")
+    page.goto(page.base_url + f"/funds/etowns/{etown.pk}/requests/new/")
+    page.select_option("#id_kind", "progress")
+    page.fill("#id_amount", "300000")
+    page.fill("#id_purpose", "物流仓储配送中心改造进度款")
+    page.locator("input[name=tasks]").first.check()
+    page.click("main form button[type=submit]")
+    gate = page.get_by_test_id("gates").get_by_test_id("gate-hub:evaluation")
+    expect(gate).to_contain_text("不满足")
+    expect(gate).to_contain_text("基本合格")
+    logout(page)
+
+    # An auditor builds the dossier and downloads it.
+    login(page, "auditor")
+    page.goto(page.base_url + etown.get_absolute_url())
+    page.get_by_test_id("dossier-link").click()
+    page.get_by_test_id("dossier-request").click()
+    expect(page.get_by_test_id("dossier-table")).to_contain_text("已生成")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("dossier-download").first.click()
+    data = open(download_info.value.path(), "rb").read()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        ws = load_workbook(io.BytesIO(archive.read("档案目录.xlsx")), read_only=True).active
+        listed = [row[3] for row in ws.iter_rows(min_row=4, values_only=True)]
+        assert set(listed) == set(archive.namelist()) - {"档案目录.xlsx"}
+        assert any(name.endswith("中期绩效评价报告.pdf") for name in listed)
+    expect(page.get_by_test_id("notification-bell")).to_contain_text("1")
