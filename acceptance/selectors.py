@@ -1,12 +1,12 @@
 """Read-side helpers: the gates' answers, the lists scoped to what the user may see
 (fixed query counts), and the dashboard figures."""
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from etown.permissions import visible_etowns
 
 from . import rectification
-from .models import AcceptanceApplication, AcceptanceReview, DossierExport, Evaluation
+from .models import AcceptanceApplication, AcceptanceReview, Evaluation
 
 
 def latest_evaluation(etown):
@@ -97,10 +97,6 @@ def reviews_of(application):
     )
 
 
-def dossier_exports(etown, user):
-    return DossierExport.objects.filter(etown=etown, requested_by=user).order_by("-requested_at", "-pk")[:10]
-
-
 # Dashboard figures: func(county_ids) with None meaning the whole province --------------
 
 
@@ -151,8 +147,19 @@ def published_results(etown):
     )
 
 
-def open_counts(etown):
-    return AcceptanceApplication.objects.filter(etown=etown).aggregate(
-        submitted=Count("pk", filter=Q(status=AcceptanceApplication.Status.SUBMITTED)),
-        rectifying=Count("pk", filter=Q(status=AcceptanceApplication.Status.RECTIFYING)),
-    )
+def published_figures(etown):
+    """The latest published evaluation result and acceptance conclusion, for open data;
+    None when nothing was published."""
+    figures = {}
+    for notice in published_results(etown):
+        if notice.source_type == "acceptance.evaluation" and "中期绩效评价结果" not in figures:
+            evaluation = Evaluation.objects.filter(pk=notice.source_id).first()
+            if evaluation is not None:
+                figures["中期绩效评价结果"] = evaluation.get_result_display()
+                figures["中期绩效评价日期"] = evaluation.evaluated_on
+        elif notice.source_type == "acceptance.acceptancereview" and "验收结论" not in figures:
+            review = AcceptanceReview.objects.filter(pk=notice.source_id).select_related("application").first()
+            if review is not None:
+                figures["验收结论"] = f"{review.application.get_kind_display()}{review.get_conclusion_display()}"
+                figures["验收日期"] = review.reviewed_on
+    return figures or None

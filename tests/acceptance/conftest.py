@@ -37,9 +37,9 @@ def feedback_xlsx(rows):
                               content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def apply(demo, *, kind=AcceptanceApplication.Kind.FINAL, today=TODAY, stage_name="", contract=None, by=None):
+def apply(demo, *, kind=AcceptanceApplication.Kind.FINAL, today=TODAY, stage_name="", contract=None, by=None, etown=None):
     return services_acceptance.acceptance_apply(
-        etown=demo.etown, contract=contract or demo.contract, kind=kind, stage_name=stage_name,
+        etown=etown or demo.etown, contract=contract or demo.contract, kind=kind, stage_name=stage_name,
         summary="十三项建设任务已全部完成，公共服务中心、物流仓储配送中心已投入运营。", materials=materials(),
         by=by or demo.contractor, today=today,
     )
