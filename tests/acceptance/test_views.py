@@ -265,3 +265,13 @@ def test_it_paginates_the_application_list(demo, client_for):
     assert "第 2/2 页" in page
 
 
+
+
+def test_it_sends_the_office_back_when_the_application_is_already_decided(demo, client_for):
+    from .conftest import review_kwargs
+
+    application = apply(demo)
+    services_acceptance.acceptance_review_record(**review_kwargs(demo, application))
+    response = client_for(demo.office).get(url("review_create", application.pk), follow=True)
+    assert response.redirect_chain[-1][0] == application.get_absolute_url()
+    assert "该申请已验收通过，不能再录入验收结论。" in response.content.decode()

@@ -205,3 +205,24 @@ def test_it_records_an_evaluation_that_holds_money_and_an_auditor_downloads_the_
         assert set(listed) == set(archive.namelist()) - {"档案目录.xlsx"}
         assert any(name.endswith("中期绩效评价报告.pdf") for name in listed)
     expect(page.get_by_test_id("notification-bell")).to_contain_text("1")
+
+
+def test_it_shows_the_contractor_its_application_at_phone_width(phone_page, e2e_demo):
+    from acceptance import services_acceptance
+    from etown.models import ETown
+
+    from ..acceptance.conftest import materials
+
+    etown = ETown.objects.get(name="临猗新城涑水e镇")
+    contractor = etown.contracts.get().contractor.group.user_set.get()
+    services_acceptance.acceptance_apply(
+        etown=etown, contract=etown.contracts.get(), kind="final", summary="已完成", materials=materials(), by=contractor,
+    )
+    login(phone_page, "contractor")
+    phone_page.goto(phone_page.base_url + "/acceptance/")
+    row = phone_page.get_by_test_id("application-table").locator("tbody tr").first
+    expect(row).to_contain_text("待验收")
+    expect(row.locator("td[data-label='验收期限']")).to_be_visible()
+    row.get_by_role("link").click()
+    expect(phone_page.get_by_test_id("application-status")).to_contain_text("待验收")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
