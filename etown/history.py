@@ -1,16 +1,115 @@
-"""The change log of an e-town: who changed what, when and why, across its registry
-records (and whatever other apps register), read from django-simple-history."""
-from dataclasses import dataclass
+"""Who changed what, when and why, read from django-simple-history.
 
-from django.db.models import Q
+Two views of the same rows:
 
-HISTORY_SOURCES = []  # (label, callable(etown) -> historical queryset)
+- ``changes_for_etown``: the change log of one e-town (its registry records and whatever
+  other apps register), for everyone who may read the e-town;
+- ``county_changes``: the auditor's trail across the county (004 §9(4): 县纪委、审计局等
+  部门全程跟踪督查), filterable by user, kind of record, e-town and date, paged by a
+  cursor so that every page costs the same few queries however long the history is.
+
+Other apps register their records with ``register_history_source``.
+"""
+import datetime
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+HISTORY_SOURCES = []  # (label, callable(etown) -> historical queryset, TrailSource or None)
 
 
-def register_history_source(label, queryset_for_etown):
-    """Apps above etown register the history of their records of an e-town here."""
-    if label not in {s[0] for s in HISTORY_SOURCES}:
-        HISTORY_SOURCES.append((label, queryset_for_etown))
+@dataclass(frozen=True)
+class TrailSource:
+    """A kind of record with history. ``county_lookup`` filters its historical rows to
+    counties (e.g. ``"etown__county_id"``); ``etown_attr`` names the attribute of a row
+    that holds its e-town's id (None: not tied to an e-town)."""
+
+    label: str
+    model: type  # the historical model
+    county_lookup: str
+    etown_attr: str | None = "etown_id"
+    describe: Callable | None = None  # historical row -> str; default: its name/title
+    related: tuple = ()  # select_related for ``describe``
+    public_etown_log: bool = True  # shown in the per-e-town change log
+
+    def record(self, row):
+        if self.describe is not None:
+            return self.describe(row)
+        for attr in ("name", "title", "subject", "number"):
+            value = getattr(row, attr, None)
+            if value:
+                return str(value)
+        return f"{self.model._meta.verbose_name} #{row.id}"
+
+
+def register_history_source(label, queryset_for_etown, *, county_lookup=None, describe=None):
+    """Apps above etown register the history of their records here.
+
+    ``queryset_for_etown(etown)`` gives the historical rows of one e-town (its change
+    log). For the county-wide trail the historical model is taken from that queryset and
+    filtered on ``county_lookup`` (default ``"etown__county_id"``, right for any record
+    with an ``etown`` foreign key)."""
+    if label in {s[0] for s in HISTORY_SOURCES}:
+        return
+    from .models import ETown
+
+    model = queryset_for_etown(ETown(pk=0)).model
+    lookup = county_lookup or "etown__county_id"
+    source = TrailSource(label, model, lookup, "etown_id" if _has_field(model, "etown") else None, describe)
+    HISTORY_SOURCES.append((label, queryset_for_etown, source))
+
+
+def _has_field(model, name):
+    try:
+        model._meta.get_field(name)
+        return True
+    except Exception:
+        return False
+
+
+def _membership(row):
+    user = row.user
+    who = (user.get_full_name() or user.username) if user else f"用户 #{row.user_id}"
+    return f"{who} · {row.get_role_display()}"
+
+
+def _submission(row):
+    return f"{row.get_kind_display()}：{row.subject}"
+
+
+def _profile(row):
+    return f"{row.etown.name if row.etown else '项目'} 公开专栏"
+
+
+def trail_sources():
+    """Every kind of record the county-wide trail covers, in a fixed order (the cursor
+    refers to positions in this list)."""
+    from .models import (
+        Contract, County, ETown, Indicator, Membership, Notice, Organization, PublicDocument, PublicProfile,
+        PublicSubmission, Task,
+    )
+
+    own = [
+        TrailSource("项目", ETown.history.model, "county_id", "id"),
+        TrailSource("合同", Contract.history.model, "etown__county_id",
+                    describe=lambda r: f"{r.title}（{r.number}）"),
+        TrailSource("建设任务", Task.history.model, "etown__county_id"),
+        TrailSource("绩效目标", Indicator.history.model, "etown__county_id"),
+        TrailSource("专栏公示", Notice.history.model, "county_id"),
+        TrailSource("公开专栏设置", PublicProfile.history.model, "etown__county_id", describe=_profile,
+                    related=("etown",)),
+        TrailSource("专栏公开文件", PublicDocument.history.model, "county_id"),
+        # Not in the per-e-town log, which contractors read: reports are for auditors.
+        TrailSource("意见与举报", PublicSubmission.history.model, "county_id", describe=_submission,
+                    public_etown_log=False),
+        TrailSource("区县", County.history.model, "id", None),
+        TrailSource("单位", Organization.history.model, "county_id", None),
+        TrailSource("用户角色", Membership.history.model, "county_id", None, describe=_membership,
+                    related=("user",)),
+    ]
+    return own + [source for _, _, source in HISTORY_SOURCES]
 
 
 @dataclass
@@ -22,6 +121,8 @@ class Change:
     record: str  # which one
     reason: str
     fields: list  # [(verbose name, old, new)]
+    etown_id: int | None = None
+    cursor: str = field(default="", repr=False)
 
 
 TYPE_LABELS = {"+": "新增", "~": "修改", "-": "删除"}
@@ -29,23 +130,48 @@ MAX_ROWS = 2000
 
 
 def _display(record, field_name, value):
-    field = record.instance_type._meta.get_field(field_name)
-    if field.choices and value not in (None, ""):
-        return dict(field.flatchoices).get(value, value)
+    model_field = record.instance_type._meta.get_field(field_name)
+    if model_field.choices and value not in (None, ""):
+        return dict(model_field.flatchoices).get(value, value)
     if value in (None, ""):
         return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "—"
     return value
 
 
-def _registry_sources(etown):
-    from .models import Contract, ETown, Indicator, Task
+def _field_changes(row, before):
+    if before is None or row.history_type != "~":
+        return []
+    fields = []
+    for change in row.diff_against(before).changes:
+        verbose = str(row.instance_type._meta.get_field(change.field).verbose_name)
+        fields.append((verbose, _display(row, change.field, change.old), _display(row, change.field, change.new)))
+    return fields
 
-    return [
-        ("项目", ETown.history.filter(id=etown.pk)),
-        ("合同", Contract.history.filter(etown_id=etown.pk)),
-        ("建设任务", Task.history.filter(etown_id=etown.pk)),
-        ("绩效目标", Indicator.history.filter(etown_id=etown.pk)),
-    ] + [(label, source(etown)) for label, source in HISTORY_SOURCES]
+
+def _is_noise(row, before, fields):
+    """A save that changed nothing and gave no reason."""
+    return row.history_type == "~" and before is not None and not fields and not row.history_change_reason
+
+
+# One e-town's change log ------------------------------------------------------------------
+
+
+def _etown_sources(etown):
+    """(source, historical queryset of this e-town): etown's own kinds filtered on the
+    e-town, and each registered source's own queryset."""
+    registered = {s.label: qs_for for _, qs_for, s in HISTORY_SOURCES}
+    sources = []
+    for source in trail_sources():
+        if source.label in registered:
+            sources.append((source, registered[source.label](etown)))
+        elif source.public_etown_log and source.etown_attr is not None:
+            lookup = "id" if source.etown_attr == "id" else "etown_id"
+            sources.append((source, source.model.objects.filter(**{lookup: etown.pk})))
+    return sources
 
 
 def changes_for_etown(etown, *, user_id=None):
@@ -53,34 +179,115 @@ def changes_for_etown(etown, *, user_id=None):
     the diff of each row against the previous version of the same record is computed
     in Python from the rows already loaded."""
     changes = []
-    for label, qs in _registry_sources(etown):
+    for source, qs in _etown_sources(etown):
         if user_id:
             qs = qs.filter(Q(history_user_id=user_id))
-        rows = list(qs.select_related("history_user").order_by("id", "history_date", "history_id")[:MAX_ROWS])
+        rows = list(
+            qs.select_related("history_user", *source.related).order_by("id", "history_date", "history_id")[:MAX_ROWS]
+        )
         previous = {}
         for row in rows:
             before = previous.get(row.id)
-            fields = []
-            if before is not None and row.history_type == "~":
-                delta = row.diff_against(before)
-                for change in delta.changes:
-                    verbose = str(row.instance_type._meta.get_field(change.field).verbose_name)
-                    fields.append(
-                        (verbose, _display(row, change.field, change.old), _display(row, change.field, change.new))
-                    )
+            fields = _field_changes(row, before)
             previous[row.id] = row
-            if row.history_type == "~" and before is not None and not fields and not row.history_change_reason:
-                continue  # a save that changed nothing
+            if _is_noise(row, before, fields):
+                continue
             changes.append(
                 Change(
-                    at=row.history_date,
-                    user=row.history_user,
-                    kind=TYPE_LABELS.get(row.history_type, row.history_type),
-                    label=label,
-                    record=str(row.instance),
-                    reason=row.history_change_reason or "",
-                    fields=fields,
+                    at=row.history_date, user=row.history_user, kind=TYPE_LABELS.get(row.history_type, row.history_type),
+                    label=source.label, record=source.record(row), reason=row.history_change_reason or "",
+                    fields=fields, etown_id=etown.pk,
                 )
             )
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes
+
+
+# The county-wide trail ----------------------------------------------------------------------
+
+
+def _parse_cursor(text):
+    """``"<iso datetime>|<source index>|<history id>"`` → tuple, or None."""
+    try:
+        at, index, history_id = (text or "").split("|")
+        return datetime.datetime.fromisoformat(at), int(index), int(history_id)
+    except ValueError:
+        return None
+
+
+def _after_cursor(index, cursor):
+    """Rows of source ``index`` that come after ``cursor`` in the order (date desc,
+    source index asc, history id desc)."""
+    at, cursor_index, cursor_id = cursor
+    if index < cursor_index:
+        return Q(history_date__lt=at)
+    if index > cursor_index:
+        return Q(history_date__lte=at)
+    return Q(history_date__lt=at) | Q(history_date=at, history_id__lt=cursor_id)
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def county_changes(*, county_ids, user_id=None, label="", etown_id=None, date_from=None, date_to=None, cursor="",
+                   per_page=50):
+    """One page of the trail across ``county_ids`` (None: the whole province), newest
+    first. Returns (changes, next_cursor or "").
+
+    Queries: per kind of record, one for its page of rows (with the id of each row's
+    previous version as a subquery) and, when some rows are edits, one for those
+    previous versions: at most 2 × the number of kinds, whatever the row count."""
+    position = _parse_cursor(cursor)
+    candidates = []
+    for index, source in enumerate(trail_sources()):
+        if label and source.label != label:
+            continue
+        if etown_id and source.etown_attr is None:
+            continue
+        model = source.model
+        qs = model.objects.all()
+        if county_ids is not None:
+            qs = qs.filter(**{f"{source.county_lookup}__in": county_ids})
+        if etown_id:
+            qs = qs.filter(**{"id" if source.etown_attr == "id" else "etown_id": etown_id})
+        if user_id:
+            qs = qs.filter(history_user_id=user_id)
+        if date_from:
+            qs = qs.filter(history_date__gte=_day_start(date_from))
+        if date_to:
+            qs = qs.filter(history_date__lt=_day_start(date_to + datetime.timedelta(days=1)))
+        if position:
+            qs = qs.filter(_after_cursor(index, position))
+        previous = model.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id")).order_by("-history_id")
+        qs = qs.select_related("history_user", *source.related).annotate(
+            previous_id=Subquery(previous.values("history_id")[:1])
+        )
+        for row in qs.order_by("-history_date", "-history_id")[: per_page + 1]:
+            candidates.append((row, index, source))
+    # Newest first; ties broken by source position, then newest history row.
+    candidates.sort(key=lambda c: (c[0].history_date, -c[1], c[0].history_id), reverse=True)
+    page, more = candidates[:per_page], len(candidates) > per_page
+
+    wanted = {}
+    for row, index, source in page:
+        if row.history_type == "~" and row.previous_id:
+            wanted.setdefault(index, (source, set()))[1].add(row.previous_id)
+    before_rows = {}
+    for index, (source, ids) in wanted.items():
+        for prev in source.model.objects.filter(history_id__in=ids):
+            before_rows[(index, prev.history_id)] = prev
+
+    changes = []
+    for row, index, source in page:
+        before = before_rows.get((index, row.previous_id))
+        fields = _field_changes(row, before)
+        etown = getattr(row, source.etown_attr) if source.etown_attr else None
+        changes.append(
+            Change(
+                at=row.history_date, user=row.history_user, kind=TYPE_LABELS.get(row.history_type, row.history_type),
+                label=source.label, record=source.record(row), reason=row.history_change_reason or "",
+                fields=fields, etown_id=etown, cursor=f"{row.history_date.isoformat()}|{index}|{row.history_id}",
+            )
+        )
+    return changes, (changes[-1].cursor if more and changes else "")

@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import calendar, files, history, notifications, registry
+from .views import audit_trail, calendar, county_dashboard, files, history, notifications, registry
+from .views import notices as notice_views
+
+notice_urls = [
+    path("", notice_views.notice_list, name="notice_list"),
+    path("new/", notice_views.notice_create, name="notice_create"),
+    path("<int:pk>/", notice_views.notice_detail, name="notice_detail"),
+    path("<int:pk>/edit/", notice_views.notice_edit, name="notice_edit"),
+    path("<int:pk>/publish/", notice_views.notice_publish, name="notice_publish"),
+    path("<int:pk>/withdraw/", notice_views.notice_withdraw, name="notice_withdraw"),
+    path("<int:pk>/objection/", notice_views.notice_objection, name="notice_objection"),
+]
 
 urlpatterns = [
     path("", registry.dashboard, name="dashboard"),
@@ -27,6 +38,11 @@ urlpatterns = [
     path("files/<int:pk>/", files.file_download, name="file_download"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/read/", notifications.notification_read, name="notification_read"),
+    path("public/", include("etown.public.urls")),
+    path("column/", include("etown.public.urls_manage")),
+    path("notices/", include(notice_urls)),
+    path("audit/changes/", audit_trail.change_trail, name="change_trail"),
+    path("county-dashboard/", county_dashboard.county_dashboard, name="county_dashboard"),
     path("supervision/", include("supervision.urls")),
     path("funds/", include("funds.urls")),
     path("acceptance/", include("acceptance.urls")),

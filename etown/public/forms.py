@@ -35,10 +35,14 @@ class SubmissionForm(BootstrapMixin, forms.Form):
     etown = forms.ModelChoiceField(
         label="涉及项目", queryset=ETown.objects.none(), required=False, empty_label="不涉及具体项目 / 其他",
     )
-    subject = forms.CharField(label="标题", max_length=MAX_SUBJECT)
+    subject = forms.CharField(
+        label="标题", max_length=MAX_SUBJECT,
+        error_messages={"required": "请填写标题。", "max_length": f"标题不超过 {MAX_SUBJECT} 字。"},
+    )
     content = forms.CharField(
         label="内容", max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_CONTENT}),
         help_text=f"不超过 {MAX_CONTENT} 字。请写明时间、地点、事项等具体情况。",
+        error_messages={"required": "请填写内容。", "max_length": f"内容不超过 {MAX_CONTENT} 字。"},
     )
     name = forms.CharField(label="姓名", max_length=50, required=False, help_text="可不填；姓名和联系方式都不填即为匿名。")
     contact = forms.CharField(
@@ -73,7 +77,7 @@ class SubmissionForm(BootstrapMixin, forms.Form):
 
 class LookupForm(BootstrapMixin, forms.Form):
     code = forms.CharField(
-        label="查询码", max_length=40,
+        label="查询码", max_length=40, error_messages={"required": "请输入查询码。"},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
         help_text="提交时获得的查询码，如 ABCD-EFGH-JKLM-NPQR（不区分大小写）。",
     )

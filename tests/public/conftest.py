@@ -24,3 +24,26 @@ def stamp():
 
 def pdf_upload(name="证据.pdf", text="evidence"):
     return SimpleUploadedFile(name, public_demo.tiny_pdf(text), content_type="application/pdf")
+
+
+def last_workday():
+    """Today, or the last working day before it: a notice starting then is running today
+    whatever day of the week the tests run."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from etown.workdays import is_workday
+
+    day = timezone.localdate()
+    while not is_workday(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def running_notice(county, by, **fields):
+    from etown import notices
+
+    fields.setdefault("title", "进度款拨付公示")
+    fields.setdefault("body", "拟拨付进度款。")
+    return notices.notice_create(county=county, start_date=last_workday(), by=by, **fields)

@@ -1,0 +1,116 @@
+"""The county dashboard for the office and the leading group (004 §9(1): the leading
+group 统筹安排、协调指导、项目推进 … 监督): e-towns by phase, indicators on and off track,
+task progress, and every figure the other apps register as a ``hub.Metric`` (overdue
+reports, inspections, rectification items, letters, funds disbursed against contracts).
+Charts are drawn by static/js/etown/county_dashboard.js from json_script data."""
+from collections import OrderedDict
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from ..audit import record_denied
+from ..hub import hub
+from ..models import County, ETown, Indicator
+from ..permissions import county_scope
+from ..public.permissions import can_view_county_dashboard
+from ..selectors import INTEGER, etown_summaries, per_etown
+
+
+def _metric_url(metric):
+    if not metric.url_name:
+        return ""
+    try:
+        return reverse(metric.url_name)
+    except NoReverseMatch:
+        return ""
+
+
+def _metrics(county_ids):
+    """Hub metrics grouped by their ``group``: {group: {"numbers": [...], "charts": [...]}};
+    a number becomes a card, a dict {label: number} a bar chart."""
+    groups = OrderedDict()
+    for metric in hub.metrics:
+        value = metric.func(county_ids)
+        entry = {"metric": metric, "url": _metric_url(metric)}
+        if isinstance(value, dict):
+            entry["chart"] = {"type": "bar", "title": metric.label, "labels": [str(k) for k in value],
+                              "series": [{"name": metric.label, "data": [_plain(v) for v in value.values()]}]}
+            entry["chart_id"] = f"metric-{metric.key}"
+        else:
+            entry["value"] = value
+        group = groups.setdefault(metric.group, {"numbers": [], "charts": []})
+        group["charts" if "chart" in entry else "numbers"].append(entry)
+    return groups
+
+
+def _plain(value):
+    """A number JSON can carry (Decimal → float is for drawing only; figures shown as
+    text stay Decimal)."""
+    try:
+        return round(float(value), 1)
+    except (TypeError, ValueError):
+        return 0
+
+
+@login_required
+def county_dashboard(request):
+    verdict = can_view_county_dashboard(request.user)
+    if not verdict:
+        record_denied(request.user, "county_dashboard", verdict.reason, request=request)
+        raise PermissionDenied(verdict.reason)
+    province_wide, county_ids = county_scope(request.user)
+    counties = County.objects.all() if province_wide else County.objects.filter(pk__in=county_ids)
+    counties = list(counties.order_by("name"))
+    wanted = request.GET.get("county", "")
+    selected = next((c for c in counties if wanted.isdigit() and c.pk == int(wanted)), None)
+    if selected is None and len(counties) == 1:
+        selected = counties[0]
+    scope_ids = {selected.pk} if selected else (None if province_wide else set(county_ids))
+
+    etowns = list(
+        etown_summaries(request.user, county=selected.pk if selected else None).annotate(
+            indicator_pending=per_etown(Indicator, Count("pk", filter=Q(actual__isnull=True)), INTEGER),
+        )
+    )
+    phases = OrderedDict((value, {"label": label, "count": 0}) for value, label in ETown.Phase.choices)
+    for e in etowns:
+        phases[e.phase]["count"] += 1
+        e.indicator_off = e.indicator_count - e.indicator_met - e.indicator_pending
+    totals = {
+        "met": sum(e.indicator_met for e in etowns),
+        "off": sum(e.indicator_off for e in etowns),
+        "pending": sum(e.indicator_pending for e in etowns),
+    }
+    names = [e.name for e in etowns]
+    charts = {
+        "phase": {"type": "pie", "title": "项目阶段分布",
+                  "labels": [p["label"] for p in phases.values()],
+                  "series": [{"name": "项目数", "data": [p["count"] for p in phases.values()]}]},
+        "indicators": {"type": "stacked", "title": "绩效目标达成情况",
+                       "labels": names,
+                       "series": [
+                           {"name": "已达成", "data": [e.indicator_met for e in etowns]},
+                           {"name": "未达成", "data": [e.indicator_off for e in etowns]},
+                           {"name": "待填报", "data": [e.indicator_pending for e in etowns]},
+                       ]},
+        "progress": {"type": "bar", "title": "建设任务平均进度（%）", "labels": names,
+                     "series": [{"name": "平均进度", "data": [_plain(e.task_progress) for e in etowns]}]},
+    }
+    metric_groups = _metrics(scope_ids)
+    metric_charts = {entry["chart_id"]: entry["chart"] for g in metric_groups.values() for entry in g["charts"]}
+    return render(
+        request,
+        "etown/county_dashboard.html",
+        {
+            "counties": counties if len(counties) > 1 else None,
+            "selected": selected,
+            "etowns": etowns,
+            "phases": phases,
+            "totals": totals,
+            "charts": {**charts, **metric_charts},
+            "metric_groups": metric_groups,
+        },
+    )
