@@ -1,0 +1,55 @@
+"""Browser test: an auditor traces a change across the county (004 §9(4): 县纪委、审计局
+等部门全程跟踪督查). The office edits a task's budget with a reason; the auditor finds
+that change in the county-wide trail by user and kind of record, sees old and new value
+and the reason, and follows it to the e-town's change log."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import login
+
+pytestmark = pytest.mark.e2e
+
+
+def test_it_lets_an_auditor_trace_a_change(page, e2e_demo):
+    from etown.models import ETown
+
+    etown = ETown.objects.get(name="临猗新城涑水e镇")
+    task = etown.tasks.get(category="logistics")
+
+    # The office changes the budget of a task, giving a reason.
+    login(page, "office")
+    page.goto(page.base_url + f"/tasks/{task.pk}/edit/")
+    page.fill("#id_budget", "750000")
+    page.fill("#id_reason", "领导小组会议调整物流仓储配送中心预算")
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(rf"/etowns/{etown.pk}/"))
+    page.locator("form[action='/accounts/logout/'] button").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+    # The auditor opens the trail and narrows it to the office's edits of tasks.
+    login(page, "auditor")
+    page.get_by_role("link", name="变更追溯").click()
+    expect(page.get_by_test_id("trail-table")).to_be_visible()
+    page.select_option("#id_user", label="王立新（office）")
+    page.select_option("#id_label", "建设任务")
+    page.click("form[data-testid=trail-filter] button[type=submit]")
+    row = page.get_by_test_id("trail-table").locator("tbody tr").first
+    expect(row).to_contain_text("完善物流配送体系，发展共同配送")
+    expect(row).to_contain_text("王立新")
+    expect(row.locator("del")).to_have_text("700000.00")
+    expect(row.locator("ins")).to_have_text("750000.00")
+    expect(row).to_contain_text("预算（元）")
+    expect(row).to_contain_text("领导小组会议调整物流仓储配送中心预算")
+    # Only the office's task edits are listed.
+    for text in page.get_by_test_id("trail-table").locator("tbody tr td:nth-child(2)").all_inner_texts():
+        assert "王立新" in text
+
+    # From the change to the e-town's own change log.
+    row.get_by_role("link", name="项目变更记录").click()
+    expect(page).to_have_url(re.compile(rf"/etowns/{etown.pk}/history/"))
+    expect(page.get_by_test_id("history-table")).to_contain_text("领导小组会议调整物流仓储配送中心预算")
+    # Read-only: the auditor has no edit link on the e-town.
+    page.goto(page.base_url + f"/tasks/{task.pk}/edit/")
+    expect(page.locator("body")).to_contain_text("仅领导小组办公室")
