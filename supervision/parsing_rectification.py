@@ -135,6 +135,7 @@ def _load_rows(fileobj):
         raise ValidationError("无法读取该文件：请上传 Excel（.xlsx）格式的整改清单，可先下载模板。")
     sheet = workbook.worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    typed = [list(r) for r in rows]  # what each cell holds itself, before merges are spread
     # A merged cell keeps its value in the top-left corner only: copy it to the rest.
     for merged in sheet.merged_cells.ranges:
         top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(rows) else None
@@ -142,13 +143,13 @@ def _load_rows(fileobj):
             for c in range(merged.min_col - 1, merged.max_col):
                 if c < len(rows[r]):
                     rows[r][c] = top
-    return rows
+    return rows, typed
 
 
 def read_feedback_rows(fileobj, *, year=None):
     """Parse the first sheet. Returns the rows as dicts (ref, problem, measures, units,
     persons, deadline, row) or raises ValidationError listing every bad row."""
-    rows = _load_rows(fileobj)
+    rows, typed = _load_rows(fileobj)
     header_index, columns = None, None
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         columns = _header_map(row)
@@ -176,8 +177,9 @@ def read_feedback_rows(fileobj, *, year=None):
 
         values = {k: _cell_text(cell(k)) for k in ("problem", "measures", "units", "persons")}
         raw_deadline = cell("deadline")
-        if not any(values.values()) and not _cell_text(raw_deadline):
-            continue  # a blank row (or one with only its 序号) between items
+        own = typed[header_index + 1 + offset]
+        if not any(_cell_text(own[i]) for k, i in columns.items() if k != "ref" and i < len(own)):
+            continue  # a blank row (or one with only its 序号, or only a merged cell's spill) between items
         row_errors = []
         if not values["problem"]:
             row_errors.append("反馈问题为空")

@@ -108,6 +108,11 @@ def default_content(*, etown, kind, by=None, today):
     }
 
 
+def _fresh(items):
+    """The items as the database has them now (the caller's copies may be stale)."""
+    return list(Rectification.objects.filter(pk__in=[i.pk for i in items]).order_by("due_date", "pk"))
+
+
 def _check_items(letter, items, today):
     problems = []
     for item in items:
@@ -134,7 +139,7 @@ def letter_draft(*, etown, kind, items, by, today=None, auto=False, corrects=Non
         raise ValidationError({"kind": "文书类别无效。"})
     if by is not None:
         _refuse(perms.can_supervise(by, etown))
-    items = list(items)
+    items = _fresh(items)
     if not items:
         raise ValidationError({"items": "请至少选择一项整改事项。"})
     content = default_content(etown=etown, kind=kind, by=by, today=today)
@@ -157,7 +162,7 @@ def letter_update(*, letter, by, items=None, today=None, **fields):
             raise ValidationError(f"不能修改字段 {name}。")
         setattr(letter, name, value)
     if items is not None:
-        items = list(items)
+        items = _fresh(items)
         if not items:
             raise ValidationError({"items": "请至少选择一项整改事项。"})
         _check_items(letter, items, today or timezone.localdate())
@@ -210,9 +215,12 @@ def next_number(county, year):
 
 @transaction.atomic
 def letter_issue(*, letter, by, today=None):
-    """Number and issue a draft; escalate its items; queue its PDF (tasks_letters)."""
+    """Number and issue a draft; escalate its items; queue its PDF (tasks_letters).
+
+    Only the letter's own row is locked (``of=self``): locking the joined county row
+    would serialise every letter of the county and hide the counter's job."""
     today = today or timezone.localdate()
-    letter = SupervisionLetter.objects.select_for_update().select_related("county", "etown__county").get(pk=letter.pk)
+    letter = SupervisionLetter.objects.select_for_update(of=("self",)).select_related("county", "etown__county").get(pk=letter.pk)
     _refuse(perms.can_issue(by, letter))
     county = letter.county
     errors = {}
@@ -271,7 +279,7 @@ def letter_issue(*, letter, by, today=None):
 def letter_store_pdf(*, letter_id):
     """Render and store an issued letter's PDF, once. Called by the Celery task; a letter
     that already has its PDF keeps it (the issued PDF is the record)."""
-    letter = SupervisionLetter.objects.select_for_update().select_related("county", "etown__county").get(pk=letter_id)
+    letter = SupervisionLetter.objects.select_for_update(of=("self",)).select_related("county", "etown__county").get(pk=letter_id)
     if letter.status != SupervisionLetter.Status.ISSUED:
         return None
     if letter.pdf_id:
@@ -302,7 +310,7 @@ def letter_record_pdf_error(*, letter_id, error):
 @transaction.atomic
 def letter_acknowledge(*, letter, by):
     """签收: recorded with the time, once."""
-    letter = SupervisionLetter.objects.select_for_update().select_related("etown__county").get(pk=letter.pk)
+    letter = SupervisionLetter.objects.select_for_update(of=("self",)).select_related("etown__county").get(pk=letter.pk)
     _refuse(perms.can_acknowledge(by, letter))
     letter.acknowledged_at = timezone.now()
     letter.acknowledged_by = by

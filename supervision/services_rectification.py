@@ -48,7 +48,7 @@ def _names(values, label, max_length):
 
 
 def _lock(item):
-    return Rectification.objects.select_for_update().select_related("etown__county").get(pk=item.pk)
+    return Rectification.objects.select_for_update(of=("self",)).select_related("etown__county").get(pk=item.pk)
 
 
 def _tell_contractor(item, title, body=""):
