@@ -111,8 +111,9 @@ def change_submit(*, change, by, today=None):
 def change_approve(*, change, by, note=""):
     """The office's review, then the leading group's approval. An approved extension
     moves the contract's term end (through etown's contract service, with history)."""
+    seen = change.status  # a stale second click must not approve the next step
     change = _locked(change)
-    _expect(change, C.SUBMITTED, C.OFFICE_APPROVED)
+    _expect(change, *(status for status in (C.SUBMITTED, C.OFFICE_APPROVED) if status == seen))
     note = (note or "").strip()
     if change.status == C.SUBMITTED:
         require(can_office_act(by, change.etown))
@@ -168,8 +169,9 @@ def change_record_higher_approval(*, change, number, approved_on, by, note="", t
 @transaction.atomic
 def change_return(*, change, reason, by):
     reason = require_reason(reason, message="请填写退回原因。")
+    seen = change.status
     change = _locked(change)
-    _expect(change, *RETURNERS)
+    _expect(change, *(status for status in RETURNERS if status == seen))
     permission, role = RETURNERS[change.status]
     verdict = permission(by, change.etown)
     if not verdict:

@@ -194,8 +194,9 @@ def disbursement_approve(*, request, by, note="", today=None):
     """Approve the request at its current review step (office, finance bureau or
     leading group, by status)."""
     today = _today(today)
+    seen = request.status  # what the approver saw: a stale second click must not approve the next step
     request = _locked(request)
-    _expect(request, *APPROVALS)
+    _expect(request, *(status for status in APPROVALS if status == seen))
     permission, action, target, role = APPROVALS[request.status]
     require(permission(by, request.etown))
     results = _gated(request, today=today)
@@ -359,8 +360,9 @@ def disbursement_disburse(*, request, disbursed_on, amount, voucher_number, by, 
 def disbursement_return(*, request, reason, by):
     """Return the request to the contractor with a reason, at any in-flight step."""
     reason = require_reason(reason, message="请填写退回原因。")
+    seen = request.status
     request = _locked(request)
-    _expect(request, *IN_FLIGHT)
+    _expect(request, *(status for status in IN_FLIGHT if status == seen))
     role = next((role for permission, role in RETURNERS[request.status] if permission(by, request.etown)), None)
     if role is None:
         raise PermissionDenied(RETURNERS[request.status][0][0](by, request.etown).reason)

@@ -270,3 +270,19 @@ def test_it_notifies_whoever_acts_next(demo):
     note = Notification.objects.filter(user=demo.finance).latest("pk")
     assert note.title == "资金拨付申请待办理：临猗新城涑水e镇（待财政局审核）"
     assert note.url == f"/funds/requests/{request.pk}/"
+
+
+def test_it_refuses_a_stale_second_approval_instead_of_approving_the_next_step(demo):
+    """A double click (or two tabs) must not carry the request one step further."""
+    from etown import services as etown_services
+
+    # A user who is both office staff and a finance reviewer would otherwise approve twice.
+    etown_services.membership_grant(user=demo.office, role="reviewer", county=demo.linyi, by=demo.system,
+                                    organization=demo.finance.memberships.get().organization)
+    demo.office._etown_memberships = None
+    request = advance(demo, new_request(demo), S.SUBMITTED)
+    stale = DisbursementRequest.objects.get(pk=request.pk)
+    services.disbursement_approve(request=request, by=demo.office, today=TODAY)
+    with pytest.raises(ValidationError, match="可能已被他人处理"):
+        services.disbursement_approve(request=stale, by=demo.office, today=TODAY)
+    assert DisbursementRequest.objects.get(pk=request.pk).status == S.OFFICE_APPROVED

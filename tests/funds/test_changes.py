@@ -23,9 +23,13 @@ def extension(demo, **kwargs):
 def test_it_extends_the_contract_once_the_leading_group_agrees(demo):
     change = extension(demo)
     services.change_submit(change=change, by=demo.contractor, today=TODAY)
+    change.refresh_from_db()
     with pytest.raises(PermissionDenied):
         services.change_approve(change=change, by=demo.leader)  # the office reviews first
     services.change_approve(change=change, by=demo.office, note="情况属实")
+    with pytest.raises(ValidationError, match="请刷新页面"):
+        services.change_approve(change=change, by=demo.leader)  # stale: approved by the office meanwhile
+    change.refresh_from_db()
     with pytest.raises(PermissionDenied):
         services.change_approve(change=change, by=demo.office)
     services.change_approve(change=change, by=demo.leader, note="同意延期")
@@ -42,7 +46,9 @@ def test_it_approves_a_change_only_with_the_higher_authoritys_consent(demo):
                                     content="将跨境电商培训资金 10 万元调整用于直播基地", reason="政策变化",
                                     by=demo.contractor, today=TODAY)
     services.change_submit(change=change, by=demo.contractor, today=TODAY)
+    change.refresh_from_db()
     services.change_approve(change=change, by=demo.office)
+    change.refresh_from_db()
     services.change_approve(change=change, by=demo.leader)
     change.refresh_from_db()
     assert change.status == C.LEADER_APPROVED
@@ -66,6 +72,7 @@ def test_it_requires_the_new_completion_date_of_an_extension(demo):
 def test_it_returns_with_a_reason_and_lets_the_contractor_resubmit(demo):
     change = extension(demo)
     services.change_submit(change=change, by=demo.contractor, today=TODAY)
+    change.refresh_from_db()
     with pytest.raises(ValidationError, match="请填写退回原因"):
         services.change_return(change=change, reason="", by=demo.office)
     with pytest.raises(PermissionDenied):
