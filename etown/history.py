@@ -137,6 +137,10 @@ def _display(record, field_name, value):
         return "—"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if isinstance(value, list):
         return "、".join(str(v) for v in value) or "—"
     return value
@@ -146,9 +150,19 @@ def _field_changes(row, before):
     if before is None or row.history_type != "~":
         return []
     fields = []
-    for change in row.diff_against(before).changes:
-        verbose = str(row.instance_type._meta.get_field(change.field).verbose_name)
-        fields.append((verbose, _display(row, change.field, change.old), _display(row, change.field, change.new)))
+    # Every tracked field, the non-editable ones included (simple-history's diff skips
+    # them): they are the ones only services set, such as an indicator's actual value or
+    # a contract's final acceptance date, and an auditor must see them change.
+    for model_field in row.tracked_fields:
+        if model_field.name == "id":
+            continue
+        old, new = getattr(before, model_field.attname), getattr(row, model_field.attname)
+        if old != new:
+            fields.append((
+                str(row.instance_type._meta.get_field(model_field.name).verbose_name),
+                _display(row, model_field.name, old),
+                _display(row, model_field.name, new),
+            ))
     return fields
 
 

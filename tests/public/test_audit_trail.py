@@ -1,6 +1,7 @@
 """The auditor's "who changed what" across the county (004 §9(4): 县纪委、审计局等部门全程
 跟踪督查; 004 annex 3 art. 9), filterable by user, kind of record, e-town and date."""
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -26,6 +27,17 @@ def test_it_shows_who_changed_what_and_why(column, client_for):
     assert "<del>55</del> → <ins>80</ins>" in text
     assert "王立新" in text  # the office user's name
     assert reverse("etown_history", args=[column.etown.pk]) in text
+
+
+def test_it_shows_changes_of_fields_only_services_set(column):
+    """An indicator's actual value is not editable in forms (it comes from accepted
+    monthly reports), yet the auditor must see it change."""
+    indicator = column.etown.indicators.get(code="online_retail")
+    registry_services.indicator_record_actual(indicator=indicator, value=3600, as_of=timezone.localdate(),
+                                              by=column.office, reason="7月月报审核通过")
+    change = county_changes(county_ids={column.linyi.pk}, label="绩效目标")[0][0]
+    assert change.reason == "7月月报审核通过"
+    assert ("最新实际值", Decimal("3350.00"), Decimal("3600.00")) in change.fields
 
 
 def test_it_filters_by_user_kind_etown_and_date(column):
