@@ -2,9 +2,6 @@
 AcceptanceConfig.ready): navigation, the e-town page panel, the dashboard card and
 figures, the public panel, the funds checks, dossier sources, the change log and the
 deadline sweep."""
-from dataclasses import dataclass
-from typing import Callable
-
 from django.utils import timezone
 
 from etown.history import register_history_source
@@ -69,14 +66,6 @@ def _public_panel(request, etown):
     return {"notices": notices} if notices else None
 
 
-@dataclass(frozen=True)
-class DataPanel(Panel):
-    """A public panel that also offers its figures to the open-data export
-    (etown.public.opendata reads ``data(etown)``)."""
-
-    data: Callable | None = None
-
-
 def register():
     hub.register_nav(NavItem("评价验收", "acceptance:application_list", order=60))
     hub.register_panel(
@@ -85,9 +74,10 @@ def register():
     hub.register_dashboard_card(
         Panel("acceptance", "验收申请", "acceptance/panels/dashboard_card.html", _dashboard_card, order=60)
     )
+    # A plain panel, no open-data figures: the county's JSON export calls data(etown) once
+    # per e-town, which would cost a query per e-town (etown.public keeps it fixed).
     hub.register_public_panel(
-        DataPanel("acceptance", "绩效评价与验收结果", "acceptance/panels/public_panel.html", _public_panel, order=60,
-                  data=selectors.published_figures)
+        Panel("acceptance", "绩效评价与验收结果", "acceptance/panels/public_panel.html", _public_panel, order=60)
     )
     hub.register_check(
         Check(group="disbursement", key="evaluation", label="中期绩效评价结果", func=selectors.evaluation_gate, order=60)

@@ -145,21 +145,3 @@ def published_results(etown):
             kind__in=[Notice.Kind.ACCEPTANCE, Notice.Kind.EVALUATION],
         ).order_by("-start_date", "-pk")[:10]
     )
-
-
-def published_figures(etown):
-    """The latest published evaluation result and acceptance conclusion, for open data;
-    None when nothing was published."""
-    figures = {}
-    for notice in published_results(etown):
-        if notice.source_type == "acceptance.evaluation" and "中期绩效评价结果" not in figures:
-            evaluation = Evaluation.objects.filter(pk=notice.source_id).first()
-            if evaluation is not None:
-                figures["中期绩效评价结果"] = evaluation.get_result_display()
-                figures["中期绩效评价日期"] = evaluation.evaluated_on
-        elif notice.source_type == "acceptance.acceptancereview" and "验收结论" not in figures:
-            review = AcceptanceReview.objects.filter(pk=notice.source_id).select_related("application").first()
-            if review is not None:
-                figures["验收结论"] = f"{review.application.get_kind_display()}{review.get_conclusion_display()}"
-                figures["验收日期"] = review.reviewed_on
-    return figures or None
