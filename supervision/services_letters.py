@@ -29,6 +29,9 @@ from .services_rectification import rectification_escalate
 log = logging.getLogger("supervision.letters")
 K = SupervisionLetter.Kind
 DEFAULT_WORKDAYS = {K.FIRST: 10, K.SECOND: 5}
+# Written into the requirements where the deadline goes; the letter's deadline field fills
+# it when the letter is printed, so the text can never disagree with the deadline.
+DEADLINE_MARK = "【整改期限】"
 DRAFT_FIELDS = (
     "title", "addressee", "opening", "requirements", "deadline", "contact_person", "contact_phone", "cc", "signature",
 )
@@ -58,7 +61,21 @@ def eligible_items(etown, kind, today):
     return qs.filter(overdue_q(today)).order_by("due_date", "pk")
 
 
-def default_content(*, etown, kind, by=None, today):
+def _earlier_letters(items, level):
+    """“《title》（number）” of the letters that took ``items`` to ``level``."""
+    from .models import RectificationEscalation
+
+    steps = (
+        RectificationEscalation.objects.filter(item__in=items, level=level)
+        .select_related("letter").order_by("letter__issued_on", "letter_id")
+    )
+    seen = {}
+    for step in steps:
+        seen.setdefault(step.letter_id, f"{_date(step.letter.issued_on)}印发的《{step.letter.title}》（{step.letter.number}）")
+    return "、".join(seen.values())
+
+
+def default_content(*, etown, kind, by=None, today, items=()):
     """The text a draft starts with, from the seeds' wording; the office edits it."""
     county = etown.county
     contract = contractor_of(etown)
@@ -71,14 +88,18 @@ def default_content(*, etown, kind, by=None, today):
         title = f"关于督促{project}问题整改的督办函"
         opening = f"经日常监督检查，你单位承办的{project}存在以下问题，须限期整改。根据{rule}，现予督办："
         requirements = (
-            f"请你单位高度重视，逐项落实整改措施，于{_date(deadline)}前整改到位，"
+            f"请你单位高度重视，逐项落实整改措施，于{DEADLINE_MARK}前整改到位，"
             f"并通过乡村e镇项目监管平台报送整改情况及佐证材料。{consequence}"
         )
     elif kind == K.SECOND:
         title = f"关于{project}问题再次限期整改的督办函"
-        opening = f"我办已行文要求你单位对{project}存在的以下问题限期整改，截至目前仍未整改到位："
+        earlier = _earlier_letters(items, EscalationLevel.FIRST) if items else ""
+        opening = (
+            f"我办{('已以' + earlier) if earlier else '已行文'}要求你单位对{project}存在的以下问题限期整改，"
+            "截至目前仍未整改到位："
+        )
         requirements = (
-            f"现再次责令你单位于{_date(deadline)}前整改完毕，并报送整改情况及佐证材料。"
+            f"现再次责令你单位于{DEADLINE_MARK}前整改完毕，并报送整改情况及佐证材料。"
             "限期内仍未整改完毕的，我办将报请县人民政府终止项目建设合同。"
         )
     else:
@@ -142,7 +163,7 @@ def letter_draft(*, etown, kind, items, by, today=None, auto=False, corrects=Non
     items = _fresh(items)
     if not items:
         raise ValidationError({"items": "请至少选择一项整改事项。"})
-    content = default_content(etown=etown, kind=kind, by=by, today=today)
+    content = default_content(etown=etown, kind=kind, by=by, today=today, items=items)
     content.update({k: v for k, v in fields.items() if k in DRAFT_FIELDS or k == "addressee_org"})
     letter = SupervisionLetter(
         county=etown.county, etown=etown, kind=kind, auto_drafted=auto, drafted_by=by, corrects=corrects, **content
@@ -231,6 +252,8 @@ def letter_issue(*, letter, by, today=None):
             errors["deadline"] = "请填写整改期限。"
         elif letter.deadline <= today:
             errors["deadline"] = "整改期限须晚于印发日期。"
+        elif DEADLINE_MARK not in letter.requirements and _date(letter.deadline) not in letter.requirements:
+            errors["requirements"] = f"整改要求中须写明整改期限：写“{DEADLINE_MARK}”即自动填入。"
     if not letter.addressee.strip():
         errors["addressee"] = "请填写主送单位。"
     if errors:

@@ -99,9 +99,10 @@ def letter_create(request, pk):
         raise Http404("文书类别不存在")
     today = timezone.localdate()
     eligible = services.eligible_items(etown, kind, today)
-    initial = services.default_content(etown=etown, kind=kind, by=request.user, today=today)
     preselect = [int(i) for i in request.GET.getlist("item") if i.isdigit()]
-    initial["items"] = preselect or [i.pk for i in eligible if i.is_overdue(today)]
+    chosen = [i for i in eligible if i.pk in preselect] if preselect else [i for i in eligible if i.is_overdue(today)]
+    initial = services.default_content(etown=etown, kind=kind, by=request.user, today=today, items=chosen)
+    initial["items"] = [i.pk for i in chosen]
     form = LetterForm(request.POST or None, initial=initial, eligible=eligible, kind=kind)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -59,7 +59,7 @@ class SupervisionLetter(models.Model):
         "supervision.Rectification", verbose_name="督办的整改事项", blank=True, related_name="letters"
     )
     opening = models.TextField("正文（事由）", help_text="每段一行。")
-    requirements = models.TextField("整改要求", blank=True, help_text="每段一行。")
+    requirements = models.TextField("整改要求", blank=True, help_text="每段一行。“【整改期限】”处印发时自动填入整改期限。")
     deadline = models.DateField("整改期限", null=True, blank=True, help_text="报请终止合同时不填。")
     contact_person = models.CharField("联系人", max_length=30, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)

@@ -304,6 +304,8 @@ def test_it_drafts_a_second_order_after_the_first_deadline(demo, issue):
     run_sweeps(TODAY, names=["supervision_letters_draft"])
     draft = SupervisionLetter.objects.get(status="draft")
     assert draft.kind == K.SECOND and list(draft.items.all()) == [item]
+    first = SupervisionLetter.objects.get(status="issued")
+    assert f"《{first.title}》（{first.number}）" in draft.opening  # the second order quotes the first
 
 
 def test_it_reminds_of_rectification_deadlines_near_and_passed(demo):

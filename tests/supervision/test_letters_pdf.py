@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from supervision.exports_letters import chinese_ordinal, letter_pdf_bytes
+from supervision.exports_letters import chinese_ordinal, letter_pdf_bytes, title_lines
 from supervision.models import SupervisionLetter
 from supervision.pdf_letters import issuer_size_class, official_date, signature_offsets, uncovered_characters
 from supervision.services_letters import letter_draft, letter_issue, letter_update
@@ -61,6 +61,8 @@ def test_it_prints_number_addressee_and_deadline_with_no_boxes(letter):
     assert "临猗县涑水电子商务运营有限公司：" in flat
     assert official_date(letter.deadline) in flat
     assert "关于督促临猗新城涑水e镇项目问题整改的督办函" in flat
+    # The deadline in the requirements is the letter's, filled in when printed.
+    assert f"于{official_date(letter.deadline)}前整改到位" in flat and "【整改期限】" not in flat
     assert "临猗县乡村e镇工作领导小组办公室" in flat and official_date(TODAY) in flat
     assert "抄送：" in flat
     assert not (set(text) & TOFU)
@@ -133,6 +135,26 @@ def test_it_lays_out_dates_ordinals_and_the_signature():
     # A long signature is centred on the date, then pushed left to keep two characters free.
     assert signature_offsets("临猗县乡村e镇工作领导小组办公室", "2026年4月3日") == ("mr-4", "mr-14")
     assert signature_offsets("县商务局", "2026年11月23日") == ("mr-11", "mr-8")
+
+
+def test_it_breaks_a_long_title_where_the_meaning_allows():
+    """GB/T 9704 §7.3.2: 20 characters of 2号 a line, broken with the words whole."""
+    assert title_lines("关于督促临猗新城涑水e镇项目问题整改的督办函") == ["关于督促临猗新城涑水e镇项目", "问题整改的督办函"]
+    assert title_lines("关于督促整改的督办函") == ["关于督促整改的督办函"]
+    assert all(len(line) <= 20 for line in title_lines("关于" + "很长的项目名称" * 6 + "的督办函"))
+
+
+@pytest.mark.django_db
+def test_it_refuses_requirements_without_the_deadline(demo):
+    item = rectification_create(etown=demo.etown, source="audit", problem="资产台账未及时更新", measures="",
+                                units=["承办企业"], persons=[], deadline=TODAY, by=demo.office)
+    draft = letter_draft(etown=demo.etown, kind=SupervisionLetter.Kind.FIRST, items=[item], by=demo.office)
+    letter_update(letter=draft, by=demo.office, requirements="请尽快整改。")
+    with pytest.raises(Exception) as error:
+        letter_issue(letter=draft, by=demo.office)
+    assert "整改要求中须写明整改期限" in str(error.value)
+    letter_update(letter=draft, by=demo.office, requirements=f"请于{official_date(draft.deadline)}前整改。")
+    assert letter_issue(letter=draft, by=demo.office).status == "issued"
 
 
 def test_it_finds_characters_no_installed_font_draws():

@@ -43,7 +43,7 @@ def test_it_drafts_previews_and_issues_from_the_pages(demo, client_for, django_c
     deadline = TODAY + D(days=12)
     response = c.post(url, {
         "items": [item.pk], "title": "关于督促临猗新城涑水e镇项目问题整改的督办函", "addressee": "临猗县涑水电子商务运营有限公司",
-        "opening": "经检查，存在以下问题：", "requirements": "请限期整改。", "deadline": deadline.isoformat(),
+        "opening": "经检查，存在以下问题：", "requirements": "请于【整改期限】前整改到位。", "deadline": deadline.isoformat(),
         "contact_person": "王立新", "contact_phone": "0359-1", "cc": "临猗县财政局", "signature": "临猗县乡村e镇工作领导小组办公室",
     })
     letter = SupervisionLetter.objects.get()
