@@ -84,7 +84,7 @@ def letter_document(letter, items=None):
             {
                 "ordinal": chinese_ordinal(i),
                 "problem": item.problem,
-                "measures": item.measures,
+                "measures": item.measures.strip().rstrip("。；;."),
                 "units": item.units,
                 "persons": item.persons,
                 "deadline_label": label,

@@ -82,11 +82,10 @@ def default_content(*, etown, kind, by=None, today, items=()):
     contractor = contract.contractor if contract else None
     project = _project(etown)
     deadline = workdays.add_workdays(today, DEFAULT_WORKDAYS[kind]) if kind in DEFAULT_WORKDAYS else None
-    rule = "乡村e镇项目日常监督管理制度关于“限时整改、跟踪督导”的要求"
     consequence = "逾期仍未整改到位的，我办将再次行文限期整改；限期内仍未整改完毕的，将报请县人民政府终止项目建设合同。"
     if kind == K.FIRST:
         title = f"关于督促{project}问题整改的督办函"
-        opening = f"经日常监督检查，你单位承办的{project}存在以下问题，须限期整改。根据{rule}，现予督办："
+        opening = f"经日常监督检查，你单位承办的{project}存在以下问题，须限期整改，现予督办："
         requirements = (
             f"请你单位高度重视，逐项落实整改措施，于{DEADLINE_MARK}前整改到位，"
             f"并通过乡村e镇项目监管平台报送整改情况及佐证材料。{consequence}"
