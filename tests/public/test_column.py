@@ -280,3 +280,10 @@ def test_it_does_not_list_unpublished_etowns_in_the_window_form(column):
     assert column.other_etown.name not in page
     assert ETown.objects.filter(pk=column.other_etown.pk).exists()
     assert PublicSubmission.objects.count() == 0
+
+
+def test_it_seeds_the_demo_column_once(column):
+    """Like seed_demo, a second run changes nothing."""
+    counts = (PublicProfile.objects.count(), PublicDocument.objects.count(), Notice.objects.count())
+    assert public_demo.seed_public() is False
+    assert (PublicProfile.objects.count(), PublicDocument.objects.count(), Notice.objects.count()) == counts
