@@ -316,6 +316,24 @@ def contractor_months(user, *, today=None, calendar=None, etown_ids=None):
     return rows
 
 
+def previous_accepted(report):
+    """The accepted report just before ``report`` and its figures, for the reviewer to
+    compare: {"report", "tasks": {task_id: progress}, "indicators": {indicator_id:
+    cumulative}} (three queries)."""
+    previous = (
+        MonthlyReport.objects.filter(
+            etown_id=report.etown_id, status=MonthlyReport.Status.ACCEPTED, period__lt=report.period,
+        ).order_by("-period").first()
+    )
+    if previous is None:
+        return {"report": None, "tasks": {}, "indicators": {}}
+    return {
+        "report": previous,
+        "tasks": dict(previous.task_lines.values_list("task_id", "progress")),
+        "indicators": dict(previous.indicator_lines.values_list("indicator_id", "cumulative_value")),
+    }
+
+
 # Indicator tracking -----------------------------------------------------------------
 
 

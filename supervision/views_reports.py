@@ -33,6 +33,7 @@ from .selectors_reports import (
     filtered_reports,
     overdue_etowns,
     parse_month,
+    previous_accepted,
     reports_for,
     visible_counties,
     waiting_reports,
@@ -146,11 +147,19 @@ def report_submit(request, pk):
 
 def _detail_context(request, report, **extra):
     history = list(report.history.select_related("history_user").order_by("history_date", "history_id"))
+    previous = previous_accepted(report)
+    task_lines = list(report.task_lines.select_related("task"))
+    indicator_lines = list(report.indicator_lines.select_related("indicator"))
+    for line in task_lines:
+        line.previous = previous["tasks"].get(line.task_id)
+    for line in indicator_lines:
+        line.previous = previous["indicators"].get(line.indicator_id)
     return {
         "report": report,
         "etown": report.etown,
-        "task_lines": report.task_lines.select_related("task"),
-        "indicator_lines": report.indicator_lines.select_related("indicator"),
+        "previous_report": previous["report"],
+        "task_lines": task_lines,
+        "indicator_lines": indicator_lines,
         "attachments": report.attachments.all(),
         "history": [h for h in history if h.history_change_reason],
         "can_edit": can_edit_report(request.user, report),

@@ -5,6 +5,7 @@ chart shows the accepted figure."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.supervision.test_reports_support import PDF_BYTES, pin_today
 
@@ -41,8 +42,8 @@ def test_it_runs_a_month_from_submission_to_the_chart(page, e2e_demo, monkeypatc
     ])
     page.get_by_test_id("submit-report").click()
     page.wait_for_url(re.compile(r"/supervision/reports/\d+/$"))
-    assert "已报送" in page.get_by_test_id("report-status").inner_text()
-    assert "培训签到表.pdf" in page.get_by_test_id("attachments").inner_text()
+    expect(page.get_by_test_id("report-status")).to_contain_text("已报送")
+    expect(page.get_by_test_id("attachments")).to_contain_text("培训签到表.pdf")
     report_url = page.url
     _logout(page)
 
@@ -54,7 +55,7 @@ def test_it_runs_a_month_from_submission_to_the_chart(page, e2e_demo, monkeypatc
     row.get_by_role("link", name="审核").click()
     page.get_by_label("退回原因").fill("网络零售额与平台后台数据不符，请核实后重报。")
     page.get_by_test_id("return-report").click()
-    assert "已退回" in page.get_by_test_id("report-status").inner_text()
+    expect(page.get_by_test_id("report-status")).to_contain_text("已退回")
     _logout(page)
 
     # The contractor sees why, corrects the figure and resubmits.
@@ -67,7 +68,7 @@ def test_it_runs_a_month_from_submission_to_the_chart(page, e2e_demo, monkeypatc
     page.get_by_label("年网络零售额 累计值（万元）").fill("1300")
     page.get_by_test_id("submit-report").click()
     page.wait_for_url(report_url)
-    assert "已重新报送" in page.get_by_test_id("report-status").inner_text()
+    expect(page.get_by_test_id("report-status")).to_contain_text("已重新报送")
     _logout(page)
 
     # The office accepts; the e-town page charts the accepted figure.
@@ -75,18 +76,19 @@ def test_it_runs_a_month_from_submission_to_the_chart(page, e2e_demo, monkeypatc
     page.goto(report_url)
     page.get_by_label("审核意见").fill("数据已核实。")
     page.get_by_test_id("accept-report").click()
-    assert "已通过" in page.get_by_test_id("report-status").inner_text()
+    expect(page.get_by_test_id("report-status")).to_contain_text("已通过")
     history = page.get_by_test_id("report-history").inner_text()
     assert "退回：网络零售额与平台后台数据不符，请核实后重报。" in history and "审核通过：数据已核实。" in history
 
     page.get_by_role("link", name="临猗新城涑水e镇").first.click()
     tracking = page.get_by_test_id("indicator-tracking")
     assert "1,300 万元" in tracking.locator("tr", has_text="年网络零售额").first.inner_text()
-    page.get_by_test_id("indicator-chart-select").select_option(label="年网络零售额（万元）")
     chart = page.get_by_test_id("indicator-chart")
-    assert chart.get_attribute("data-values") == "[1300]"
+    expect(chart).to_have_attribute("data-series", re.compile(".+"))  # the chart script has run
+    page.get_by_test_id("indicator-chart-select").select_option(label="年网络零售额（万元）")
+    expect(chart).to_have_attribute("data-values", "[1300]")
     # ECharts drew the line with the figure as its label (SVG renderer).
-    assert chart.locator("svg text", has_text=re.compile(r"^1300$")).count() == 1
+    expect(chart.locator("svg text", has_text=re.compile(r"^1300$"))).to_have_count(1)
 
 
 def test_it_keeps_the_month_list_within_a_phone_screen(phone_page, e2e_demo, monkeypatch):

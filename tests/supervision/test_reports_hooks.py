@@ -1,0 +1,75 @@
+"""What the monthly reports plug into etown's pages (hooks_reports): navigation per role,
+the county dashboard's figures, the e-town change log and the e-town dossier."""
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from etown.history import changes_for_etown
+from etown.hub import hub
+from supervision import services_reports as services
+
+from .test_reports_support import OCTOBER, PDF_BYTES, submitted_report, today  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("persona, labels", [
+    ("office", ["月报审核"]),
+    ("finance", ["月报审核"]),
+    ("leader", ["月报审核"]),
+    ("auditor", ["月报审核"]),
+    ("contractor", ["月度报告"]),
+    ("agency", []),
+])
+def test_it_shows_each_role_its_own_entry_in_the_navigation(demo, persona, labels):
+    shown = [n.label for n in hub.nav_for(getattr(demo, persona)) if n.label in ("月报审核", "月度报告")]
+
+    assert shown == labels
+
+
+def test_it_counts_waiting_and_overdue_reports_for_the_county_dashboard(demo, today):
+    submitted_report(demo.etown, demo.contractor, OCTOBER)
+    metrics = {m.key: m for m in hub.metrics}
+
+    linyi = {demo.linyi.pk}
+    assert metrics["reports_waiting"].func(linyi) == 1
+    # October is the newest month due on 23 November: the other 临猗 e-town has not reported it.
+    assert metrics["reports_overdue"].func(linyi) == 1
+    assert metrics["reports_overdue"].func(None) == 3  # plus 安泽 and 高平, province-wide
+    assert metrics["reports_waiting"].func({demo.anze_etown.county_id}) == 0
+
+
+def test_it_puts_the_report_transitions_in_the_etown_change_log(demo, client_for, today):
+    report = submitted_report(demo.etown, demo.contractor, OCTOBER)
+    services.monthly_report_return(report=report, by=demo.office, reason="请补充照片。")
+
+    changes = [c for c in changes_for_etown(demo.etown) if c.label == "月度报告"]
+
+    assert [c.reason for c in changes][:2] == ["退回：请补充照片。", "报送月报"]
+    assert changes[0].user == demo.office
+    page = client_for(demo.auditor).get(reverse("etown_history", args=[demo.etown.pk])).content.decode()
+    assert "退回：请补充照片。" in page
+
+
+def test_it_files_accepted_reports_and_their_attachments_in_the_dossier(demo, today):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = submitted_report(demo.etown, demo.contractor, OCTOBER)
+    services.monthly_report_return(report=report, by=demo.office, reason="缺签到表")
+    services.monthly_report_update(
+        report=report, by=demo.contractor, add_files=[SimpleUploadedFile("签到表.pdf", PDF_BYTES, "application/pdf")],
+    )
+    services.monthly_report_submit(report=report, by=demo.contractor)
+    services.monthly_report_accept(report=report, by=demo.office)
+
+    items = hub.dossier_sources["monthly_reports"](demo.etown)
+
+    assert [(i.category, i.title) for i in items] == [
+        ("月报", "2026年10月月度报告"), ("月报", "2026年10月月报附件：签到表.pdf"),
+    ]
+    assert items[1].stored_file.original_name == "签到表.pdf"
+    sheet = load_workbook(io.BytesIO(items[0].content()))["月度报告"]
+    values = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values["报告月份"] == "2026年10月" and values["状态"] == "已通过"
