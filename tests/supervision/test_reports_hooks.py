@@ -73,3 +73,33 @@ def test_it_files_accepted_reports_and_their_attachments_in_the_dossier(demo, to
     sheet = load_workbook(io.BytesIO(items[0].content()))["月度报告"]
     values = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert values["报告月份"] == "2026年10月" and values["状态"] == "已通过"
+
+
+def _accepted_months(demo, months):
+    """Accepted reports of 临猗新城涑水e镇 for ``months`` (first days), oldest first."""
+    for period in months:
+        report = submitted_report(demo.etown, demo.contractor, period)
+        services.monthly_report_accept(report=report, by=demo.office)
+
+
+@pytest.mark.parametrize("months", [1, 5])
+def test_it_builds_the_etown_panels_in_a_fixed_number_of_queries(demo, today, months, django_assert_num_queries):
+    import datetime
+    from types import SimpleNamespace
+
+    _accepted_months(demo, [datetime.date(2026, 7 + k, 1) for k in range(months)])
+    panels = {p.key: p for p in hub.panels}
+    request = SimpleNamespace(user=demo.contractor)
+    etown = type(demo.etown).objects.select_related("county").get(pk=demo.etown.pk)
+
+    # Tracking: the targets, the accepted cumulative values by month (one query for the chart).
+    with django_assert_num_queries(2):
+        tracking = panels["indicator_tracking"].context(request, etown)
+    # Reports: guardian's check that the contractor may file (its user and group
+    # permissions, two queries), the last 12 reports, the months already taken, the
+    # e-town's reporting start.
+    with django_assert_num_queries(5):
+        reports = panels["monthly_reports"].context(request, etown)
+
+    assert len(tracking["chart"]["months"]) == months
+    assert len(reports["reports"]) == months

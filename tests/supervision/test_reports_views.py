@@ -387,3 +387,16 @@ def test_it_shows_the_dashboard_card_to_office_and_contractor(demo, client_for, 
     contractor = client_for(demo.contractor).get(reverse("dashboard"))
     rows = next(c for c in contractor.context["cards"] if c["panel"].key == "monthly_reports")["context"]["rows"]
     assert [r.period for r in rows] == [D(2026, 7, 1), D(2026, 8, 1), D(2026, 9, 1), OCTOBER, NOVEMBER]
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_it_runs_a_fixed_number_of_queries_on_the_contractors_months(demo, client_for, today, n, django_assert_num_queries):
+    _more_etowns(demo, n)
+    client = client_for(demo.contractor)
+
+    # session, user, memberships, the e-towns the contractor reports for (permission
+    # check inside the query), their reports (one query), the working calendar, unread
+    # notifications, savepoint + session update + release.
+    with django_assert_num_queries(10):
+        response = client.get(reverse("report_mine"))
+    assert response.context["page"].paginator.count == 5 * (n + 1)  # July–November for each e-town
