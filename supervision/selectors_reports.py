@@ -32,7 +32,7 @@ from etown.models import Contract, County, ETown, Indicator
 from etown.permissions import county_scope, visible_etowns
 from etown.workdays import WorkCalendar
 
-from .models import MonthlyReport, MonthlyReportIndicatorLine
+from .models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
 from .models.reports import add_months, first_of_month, last_day_of_month, months_between
 
 LIVE_CONTRACTS = (Contract.Status.ACTIVE, Contract.Status.COMPLETED)
@@ -342,6 +342,55 @@ def previous_accepted(report):
         "tasks": dict(previous.task_lines.values_list("task_id", "progress")),
         "indicators": dict(previous.indicator_lines.values_list("indicator_id", "cumulative_value")),
     }
+
+
+@dataclass
+class FigureChange:
+    at: datetime.datetime
+    user: object
+    item: str
+    field: str
+    old: object
+    new: object
+    reason: str
+
+
+CHANGE_ROWS = 300
+
+
+def figure_changes(report, task_lines, indicator_lines):
+    """Who changed which figure of the report, from what to what, newest first (two
+    queries: the history of its task lines and of its indicator lines). The office sees
+    what a contractor corrected after a return."""
+    names = {("task", line.task_id): line.task.title for line in task_lines}
+    names.update({("indicator", line.indicator_id): line.indicator.name for line in indicator_lines})
+    sources = [
+        ("task", "task_id", MonthlyReportTaskLine, ("progress", "note")),
+        ("indicator", "indicator_id", MonthlyReportIndicatorLine, ("month_value", "cumulative_value", "note")),
+    ]
+    changes = []
+    for kind, key, model, fields in sources:
+        rows = (
+            model.history.filter(report_id=report.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")[:CHANGE_ROWS]
+        )
+        previous = {}
+        for row in rows:
+            before = previous.get(row.id)
+            previous[row.id] = row
+            if before is None:
+                continue
+            for name in fields:
+                old, new = getattr(before, name), getattr(row, name)
+                if old != new:
+                    changes.append(FigureChange(
+                        at=row.history_date, user=row.history_user, item=names.get((kind, getattr(row, key)), "—"),
+                        field=str(model._meta.get_field(name).verbose_name), old=old, new=new,
+                        reason=row.history_change_reason or "",
+                    ))
+    changes.sort(key=lambda c: c.at, reverse=True)
+    return changes
 
 
 # Indicator tracking -----------------------------------------------------------------

@@ -400,3 +400,21 @@ def test_it_runs_a_fixed_number_of_queries_on_the_contractors_months(demo, clien
     with django_assert_num_queries(10):
         response = client.get(reverse("report_mine"))
     assert response.context["page"].paginator.count == 5 * (n + 1)  # July–November for each e-town
+
+
+def test_it_shows_the_office_which_figures_were_changed_after_a_return(demo, client_for, today):
+    report = submitted_report(demo.etown, demo.contractor, cumulative=Decimal("1234.5"))
+    services.monthly_report_return(report=report, by=demo.office, reason="网络零售额有误")
+    retail = demo.etown.indicators.get(code="online_retail")
+    services.monthly_report_update(
+        report=report, by=demo.contractor, reason="按平台后台数据更正",
+        indicator_values={retail.pk: {"month_value": Decimal("12"), "cumulative_value": Decimal("1300")}},
+    )
+
+    response = client_for(demo.office).get(reverse("report_detail", args=[report.pk]))
+
+    change = response.context["figure_changes"][0]
+    assert (change.item, change.field, change.old, change.new, change.user, change.reason) == (
+        "年网络零售额", "累计值", Decimal("1234.50"), Decimal("1300.00"), demo.contractor, "按平台后台数据更正",
+    )
+    assert "按平台后台数据更正" in response.content.decode()
