@@ -141,7 +141,7 @@ def _chunks(qs):
         yield [rows[pk] for pk in chunk_ids]
 
 
-def _status_label(report, include_pending, today):
+def _status_label(report, include_pending):
     if report is None:
         return "未报送"
     if report.status == MonthlyReport.Status.ACCEPTED:
@@ -212,7 +212,7 @@ def write_monthly_workbook(out, *, user, month, county=None, include_pending=Fal
             usable = _usable(report, include_pending)
             row = [
                 written, etown.county.name, etown.name, etown.get_kind_display(), etown.contractor_name or "",
-                _status_label(report, include_pending, today),
+                _status_label(report, include_pending),
                 report.first_submitted_on if report and report.first_submitted_on else None,
                 ("是" if report.is_late(today) else "否") if report else ("是" if etown.reporting_start else "—"),
                 report.fund_use if usable else None,
@@ -258,7 +258,7 @@ def write_monthly_workbook(out, *, user, month, county=None, include_pending=Fal
             _row(ts, task_columns, [
                 n, etown.county.name, etown.name, task.get_category_display(), task.title, task.budget,
                 task.planned_completion, progress, note,
-                _status_label(reports.get(etown.pk), include_pending, today),
+                _status_label(reports.get(etown.pk), include_pending),
             ])
 
     # Sheet 3: what the figures mean ------------------------------------------------

@@ -13,24 +13,25 @@ and the targets' latest actual values (``etown.services.task_record_progress`` a
 """
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from etown import services as registry
-from etown.models import Contract, ETown, Membership, Role, StoredFile
-from etown.notifications import notify
+from etown.models import Contract, County, ETown, Membership, Role, StoredFile
+from etown.notifications import notify, remind_once
 from etown.services import save_with_history
 from etown.uploads import DOCUMENTS, file_store
 
 from .models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
-from .models.reports import first_of_month
+from .models.reports import add_months, first_of_month, last_day_of_month
 from .permissions_reports import can_edit_report, can_file_reports, can_review_report
-from .selectors_reports import LIVE_CONTRACTS, RATE_UNITS, due_date_for, open_months
+from .selectors_reports import LIVE_CONTRACTS, RATE_UNITS, RECEIVED, due_date_for, open_months, reporting_etowns
 
 MAX_ATTACHMENTS = 30
 EDITABLE_FIELDS = ("work_summary", "fund_use", "next_plan")
@@ -374,8 +375,8 @@ def _record_figures(report, *, by):
 
 
 def reminder_workdays():
-    from django.conf import settings
-
+    """N of "due within N working days" (setting REPORT_REMINDER_WORKDAYS, default 3),
+    read at call time."""
     return getattr(settings, "REPORT_REMINDER_WORKDAYS", 3)
 
 
@@ -387,14 +388,6 @@ def sweep_monthly_reports(today, calendar):
     due date) whatever the number of runs (``remind_once``). The key is the e-town and the
     due date, not a report row, because a contractor who never opened the month's report
     has no row to key on; the due date names the month."""
-    from django.db.models import Exists, OuterRef
-
-    from etown.models import County
-    from etown.notifications import remind_once
-
-    from .models.reports import add_months, last_day_of_month
-    from .selectors_reports import RECEIVED, reporting_etowns
-
     n = reminder_workdays()
     sent = 0
     this_month = first_of_month(today)

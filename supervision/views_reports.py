@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from etown.permissions import get_child_for, get_etown_for
 from etown.views.common import apply_service_errors, paginate, querystring_without_page, run_service
-from etown.workdays import WorkCalendar
+from etown.workdays import WorkCalendar, fallback_message
 
 from . import services_reports as services
 from .exports_reports import monthly_workbook_file, workbook_filename
@@ -53,8 +53,6 @@ def _calendar_note(calendar, dates):
     dates = [d for d in dates if d]
     if not dates:
         return None
-    from etown.workdays import fallback_message
-
     years = calendar.unknown_years(min(dates), max(dates))
     return fallback_message(years) if years else None
 
