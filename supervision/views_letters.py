@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from etown import workdays
 from etown.audit import record_denied
 from etown.models import Role
 from etown.permissions import can_report_for, county_scope, get_child_for, get_etown_for, has_role, visible_etowns
@@ -103,6 +104,10 @@ def letter_create(request, pk):
     chosen = [i for i in eligible if i.pk in preselect] if preselect else [i for i in eligible if i.is_overdue(today)]
     initial = services.default_content(etown=etown, kind=kind, by=request.user, today=today, items=chosen)
     initial["items"] = [i.pk for i in chosen]
+    if request.method == "GET" and initial.get("deadline"):
+        warning = workdays.calendar_warning(today, initial["deadline"])
+        if warning:  # the default deadline counts working days into a year nobody has entered
+            messages.warning(request, warning)
     form = LetterForm(request.POST or None, initial=initial, eligible=eligible, kind=kind)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
