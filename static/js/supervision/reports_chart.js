@@ -25,12 +25,12 @@
       holder.setAttribute("data-values", JSON.stringify(series.values));
       chart.setOption({
         animation: false,
-        grid: { left: 64, right: 24, top: 36, bottom: 40 },
+        grid: { left: 64, right: 24, top: 36, bottom: 64 },
         tooltip: {
           trigger: "axis",
           valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + " " + series.unit; }
         },
-        legend: { data: [series.name + "（累计）", "目标值"], top: 0 },
+        legend: { data: [series.name + "（累计）", "目标值"], bottom: 0 },
         xAxis: { type: "category", data: data.months, boundaryGap: false },
         yAxis: { type: "value", name: series.unit, min: 0 },
         series: [
