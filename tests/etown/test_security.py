@@ -96,6 +96,7 @@ def test_it_passes_the_deployment_checks_with_production_settings():
         "ALLOWED_HOSTS": "portal.example.gov.cn",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest, not production
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
