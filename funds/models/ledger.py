@@ -69,6 +69,7 @@ class LedgerEntry(models.Model):
             ),
             models.Index(fields=["etown"], condition=Q(task__isnull=True), name="funds_ledger_no_task"),
             models.Index(fields=["etown"], condition=Q(over_disbursed=True), name="funds_ledger_over"),
+            models.Index(fields=["etown"], condition=Q(reverses__isnull=False), name="funds_ledger_reversals"),
             models.Index(
                 fields=["etown", "amount"], condition=Q(payee_contract__isnull=True), name="funds_ledger_no_contract"
             ),
