@@ -32,6 +32,12 @@ def _handles_submissions(user):
     return has_role(user, Role.OFFICE, Role.AUDITOR)
 
 
+def _seed_public(system):
+    from .public.demo import seed_public
+
+    return seed_public()
+
+
 class EtownConfig(AppConfig):
     name = "etown"
     verbose_name = "项目登记"
@@ -44,6 +50,7 @@ class EtownConfig(AppConfig):
         from .hub import NavItem, hub
 
         post_migrate.connect(ensure_admin_groups, sender=self, dispatch_uid="etown-admin-groups")
+        hub.register_demo_seeder("public", _seed_public, order=90)
 
         hub.register_nav(NavItem("工作台", "dashboard", order=0))
         hub.register_nav(NavItem("e镇项目", "etown_list", order=10))

@@ -28,6 +28,9 @@ class Panel:
     template: str
     context: Callable
     order: int = 100
+    # Public panels only: ``data(etown)`` returns the panel's published figures as a flat
+    # dict for the open-data files (CSV/JSON).
+    data: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,14 @@ class Hub:
     metrics: list = field(default_factory=list)
     public_panels: list = field(default_factory=list)
     dossier_sources: dict = field(default_factory=dict)
+    demo_seeders: list = field(default_factory=list)
+
+    def register_demo_seeder(self, key, func, order=100):
+        """``func(system_user)`` adds an app's part of the demo county; idempotent, like
+        ``manage.py seed_demo``, which calls every seeder after the registry's own data."""
+        if key not in {k for k, _, _ in self.demo_seeders}:
+            self.demo_seeders.append((key, func, order))
+            self.demo_seeders.sort(key=lambda s: s[2])
 
     def register_metric(self, metric):
         if metric.key not in {m.key for m in self.metrics}:

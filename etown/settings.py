@@ -179,6 +179,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
+# Public windows (意见/举报): how many reverse proxies stand in front of the app, so the
+# rate limit counts each citizen's address rather than the proxy's (1 behind nginx).
+PUBLIC_PROXY_HOPS = env.int("PUBLIC_PROXY_HOPS", default=0)
+
 # Daily backups by Celery beat (etown.tasks.daily_backup); off when unset.
 BACKUP_DIR = env("BACKUP_DIR", default="")
 BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=30)

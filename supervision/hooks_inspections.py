@@ -78,3 +78,23 @@ def _dossier(etown):
 
 
 hub.register_dossier_source("supervision_inspections_letters", lambda etown: list(_dossier(etown)))
+
+
+def _seed_demo_rules(system):
+    """The demo counties take their own seed's inspection rule: 临猗 004 annex 4 §4,
+    安泽 002 art. 13, 高平 000 §6 (with a funds inspection before every disbursement)."""
+    from etown.models import County
+
+    from .models import CountyInspectionRule
+    from .services_inspections import inspection_rule_apply_preset
+
+    created = False
+    for name, preset in (("临猗县", "linyi"), ("安泽县", "anze"), ("高平市", "gaoping")):
+        county = County.objects.filter(name=name).first()
+        if county is not None and not CountyInspectionRule.objects.filter(county=county).exists():
+            inspection_rule_apply_preset(county=county, preset=preset, by=system)
+            created = True
+    return created
+
+
+hub.register_demo_seeder("inspection-rules", _seed_demo_rules, order=20)

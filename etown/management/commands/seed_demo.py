@@ -87,6 +87,13 @@ def seed():
             )
         if spec.get("agency"):
             services.etown_assign_agency(etown=etown, agency=orgs[spec["agency"]], by=system)
+
+    # The other apps' demo records (reports, inspections, funds, the public column …),
+    # registered on the hub so that etown does not import them.
+    from etown.hub import hub
+
+    for _key, seeder, _order in hub.demo_seeders:
+        created_any = bool(seeder(system)) or created_any
     return created_any
 
 
