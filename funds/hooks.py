@@ -2,14 +2,17 @@
 navigation, the e-town page panel, the public panel, the dashboard card and metrics,
 the dossier source, the change-log sources, and the receiver of notice objections."""
 import tempfile
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Callable
 
 from django.db.models import Q, Sum
 from django.dispatch import receiver
 
 from etown.history import register_history_source
 from etown.hub import DossierItem, Metric, NavItem, Panel, hub
+from etown.notifications import register_sweep, remind_once
 from etown.permissions import memberships
 from etown.signals import notice_objected
 
@@ -64,7 +67,27 @@ def public_figures(etown):
 
 def _public_panel(request, etown):
     figures = public_figures(etown)
-    return {"figures": figures} if figures else None
+    if figures is None:
+        return None
+    rows = [(label, f"{figures[key] / WAN:,.2f} 万元") for key, label in PUBLIC_LABELS]
+    return {"rows": rows, "note": "尾款待项目终验合格后拨付（临猗资金办法第七条）；每笔拨付前均在本专栏公示。"}
+
+
+PUBLIC_LABELS = (("allocated", "安排资金"), ("disbursed", "已拨付"), ("retention_held", "尾款留存"))
+
+
+def _public_data(etown):
+    """The same figures for the open-data export, in 元."""
+    figures = public_figures(etown)
+    return None if figures is None else {f"{label}（元）": figures[key] for key, label in PUBLIC_LABELS}
+
+
+@dataclass(frozen=True)
+class PublicPanel(Panel):
+    """A public panel that also offers its figures as open data (``data(etown)``,
+    read by etown.public.opendata)."""
+
+    data: Callable | None = None
 
 
 def _dashboard_card(request, _):
@@ -148,6 +171,35 @@ def dossier_items(etown):
     return items
 
 
+# Reminders -------------------------------------------------------------------------
+
+
+def sweep_notice_over(today, calendar):
+    """Tell the finance bureau once when a disbursement's notice has ended with no
+    objection: the request may now be paid (004 附件2 第十二条第3项)."""
+    from .selectors import finance_departments
+    from .services.common import users_for
+
+    due = list(
+        DisbursementRequest.objects.filter(status=RequestStatus.IN_NOTICE, notice__end_date__lt=today)
+        .select_related("etown", "notice")
+    )
+    departments = finance_departments({r.etown.county_id for r in due})
+    sent = 0
+    for request in due:
+        department = departments.get(request.etown.county_id)
+        if department is None:
+            continue
+        users = users_for(county_id=request.etown.county_id, role="reviewer", organization_id=department)
+        sent += remind_once(
+            item=request, kind="funds_notice_over", due_date=request.notice.end_date, users=users,
+            title=f"拨付公示期满无异议，可办理拨付：{request.etown.name}",
+            body=f"{request.get_kind_display()} {request.amount:,.2f} 元，公示于 {request.notice.end_date:%Y年%-m月%-d日} 期满。",
+            url=request.get_absolute_url(),
+        )
+    return sent
+
+
 # Objections to a disbursement's notice ----------------------------------------------
 
 
@@ -166,7 +218,8 @@ def on_notice_objected(sender, notice, text, by=None, submission=None, **kwargs)
 def register():
     hub.register_nav(NavItem("专项资金", "funds:home", order=40, visible=_has_role))
     hub.register_panel(Panel("funds", "专项资金", "funds/panels/etown_panel.html", _etown_panel, order=40))
-    hub.register_public_panel(Panel("funds", "专项资金", "funds/panels/public_panel.html", _public_panel, order=40))
+    hub.register_public_panel(PublicPanel("funds", "专项资金", "public/_panel.html", _public_panel, order=40,
+                                          data=_public_data))
     hub.register_dashboard_card(Panel("funds", "待办资金事项", "funds/panels/dashboard_card.html", _dashboard_card, order=40))
     hub.register_metric(Metric("funds_money", "专项资金（万元）", metric_money, group="专项资金", order=40,
                                url_name="funds:home"))
@@ -175,6 +228,7 @@ def register():
     hub.register_metric(Metric("funds_clawed_back", "已追回资金（万元）", metric_clawed_back, group="专项资金", order=42,
                                url_name="funds:home", tone="danger"))
     hub.register_dossier_source("funds", dossier_items)
+    register_sweep("funds_notice_over", sweep_notice_over)
     register_history_source("资金拨付申请", lambda etown: DisbursementRequest.history.filter(etown_id=etown.pk))
     register_history_source("变更与延期申请", lambda etown: ChangeRequest.history.filter(etown_id=etown.pk))
     register_history_source("资产台账", lambda etown: Asset.history.filter(etown_id=etown.pk))

@@ -1,0 +1,61 @@
+"""The funds app's registrations: the e-town panel, the public panel (published figures
+only), metrics, the dashboard card, the change log and the reminder sweep."""
+import datetime
+from decimal import Decimal
+
+from etown.history import changes_for_etown
+from etown.models import Notification
+from etown.notifications import run_sweeps
+from funds import hooks
+from funds.models import RequestStatus
+
+from .helpers import TODAY, advance, new_request
+
+
+def test_it_shows_the_funds_panel_on_the_etown_page(demo, client_for):
+    advance(demo, new_request(demo, kind="prepayment", amount=Decimal("1500000")), RequestStatus.DISBURSED)
+    page = client_for(demo.auditor).get(f"/etowns/{demo.etown.pk}/").content.decode()
+    assert 'data-testid="funds-panel"' in page and "150.00 万元" in page
+
+
+def test_it_publishes_only_the_funds_figures(demo):
+    advance(demo, new_request(demo, kind="prepayment", amount=Decimal("1500000")), RequestStatus.DISBURSED)
+    context = hooks._public_panel(None, demo.etown)
+    assert context["rows"] == [("安排资金", "500.00 万元"), ("已拨付", "150.00 万元"), ("尾款留存", "50.00 万元")]
+    assert hooks._public_data(demo.etown) == {
+        "安排资金（元）": Decimal("5000000.00"), "已拨付（元）": Decimal("1500000.00"), "尾款留存（元）": Decimal("500000.00"),
+    }
+
+
+def test_it_reports_contract_against_disbursed_on_the_dashboard(demo):
+    advance(demo, new_request(demo, kind="prepayment", amount=Decimal("1500000")), RequestStatus.DISBURSED)
+    money = hooks.metric_money({demo.linyi.pk})
+    assert money == {"合同金额": Decimal("800.00"), "已拨付": Decimal("150.00"), "尾款留存": Decimal("80.00")}
+    assert hooks.metric_in_flight({demo.linyi.pk}) == 0
+    assert hooks.metric_money({demo.anze_etown.county_id})["已拨付"] == 0
+
+
+def test_it_counts_the_users_queue_on_the_dashboard_card(demo, rf):
+    advance(demo, new_request(demo), RequestStatus.SUBMITTED)
+    request = rf.get("/")
+    request.user = demo.office
+    assert hooks._dashboard_card(request, None) == {"requests": 1, "changes": 0}
+    request.user = demo.leader
+    assert hooks._dashboard_card(request, None) is None
+
+
+def test_it_adds_the_requests_to_the_etown_change_log(demo):
+    advance(demo, new_request(demo), RequestStatus.OFFICE_APPROVED)
+    changes = [c for c in changes_for_etown(demo.etown) if c.label == "资金拨付申请"]
+    assert [c.reason for c in changes][:1] == ["办公室审核通过"]
+    assert changes[0].user == demo.office
+
+
+def test_it_reminds_the_finance_bureau_once_when_the_notice_is_over(demo):
+    request = advance(demo, new_request(demo), RequestStatus.IN_NOTICE)
+    assert run_sweeps(TODAY, names=["funds_notice_over"]) == {"funds_notice_over": 0}
+    after = request.notice.end_date + datetime.timedelta(days=1)
+    assert run_sweeps(after, names=["funds_notice_over"]) == {"funds_notice_over": 1}
+    assert run_sweeps(after, names=["funds_notice_over"]) == {"funds_notice_over": 0}
+    note = Notification.objects.get(kind="funds_notice_over")
+    assert note.user == demo.finance and note.url == f"/funds/requests/{request.pk}/"
