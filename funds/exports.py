@@ -161,7 +161,7 @@ def export_create(*, etown, what, by):
 
 
 def approval_form_context(dr):
-    from .gates import evaluate
+    from .gates import for_display
 
     steps = list(dr.steps.select_related("actor"))
     return {
@@ -174,7 +174,7 @@ def approval_form_context(dr):
         "overrides": list(dr.overrides.all()),
         "objections": list(dr.objections.all()),
         "position": contract_position(dr.contract, request=dr),
-        "gates": evaluate(dr, today=timezone.localdate()),
+        "gates": for_display(dr, today=timezone.localdate()),
         "printed_at": timezone.localtime(),
     }
 

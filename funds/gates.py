@@ -204,6 +204,35 @@ def evaluate(request, *, today, amount=None, position=None, overrides=None):
     return results
 
 
+def recorded(request, overrides=()):
+    """The gates as they were checked at the request's last step that checked them
+    (for a request that is paid or withdrawn: re-evaluating would count its own
+    payment twice). GateResults rebuilt from the trail line's JSON."""
+    step = request.steps.exclude(gates=[]).order_by("-at", "-pk").first()
+    if step is None:
+        return []
+    by_key = {o.gate_key: o for o in overrides}
+    results = []
+    for g in step.gates:
+        result = GateResult(g["key"], g["label"], g["passed"], g["reason"])
+        if g.get("overridden"):
+            result.override = by_key.get(g["key"])
+        results.append(result)
+    return results
+
+
+FINISHED = ("disbursed", "withdrawn")
+
+
+def for_display(request, *, today, position=None, overrides=None):
+    """What a page or the approval form shows: live gates while the request is open,
+    the recorded ones once it is paid or withdrawn."""
+    overrides = list(request.overrides.all()) if overrides is None else overrides
+    if request.status in FINISHED:
+        return recorded(request, overrides)
+    return evaluate(request, today=today, position=position, overrides=overrides)
+
+
 def blocking(results):
     return [r for r in results if r.blocking]
 

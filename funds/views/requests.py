@@ -101,7 +101,7 @@ def _render_detail(request, dr, *, bound=None, status=200):
     today = timezone.localdate()
     position = contract_position(dr.contract, request=dr)
     overrides = list(dr.overrides.all())
-    results = gates.evaluate(dr, today=today, position=position, overrides=overrides)
+    results = gates.for_display(dr, today=today, position=position, overrides=overrides)
     acts = _actions(request.user, dr, today)
     if bound:
         acts.update(bound)
@@ -110,7 +110,8 @@ def _render_detail(request, dr, *, bound=None, status=200):
         "dr": dr,
         "etown": dr.etown,
         "gates": results,
-        "blocked": gates.blocking(results),
+        "blocked": gates.blocking(results) if dr.status not in gates.FINISHED else [],
+        "gates_recorded": dr.status in gates.FINISHED,
         "overridable": [g for g in results if g.blocking and g.overridable],
         "position": position,
         "tasks": dr.tasks.all(),

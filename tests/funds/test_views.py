@@ -258,3 +258,53 @@ def test_it_registers_an_asset_and_an_inspection_from_the_pages(demo, client_for
     assert response.status_code == 302
     asset.refresh_from_db()
     assert asset.state == "moved"
+
+
+def test_it_shows_a_paid_request_with_the_gates_as_checked_when_it_was_paid(demo, client_for):
+    """Re-evaluating a paid prepayment would count its own payment twice and call it
+    over the ratio; the page shows the gates of the payment step instead."""
+    request = advance(demo, new_request(demo, kind="prepayment", amount=Decimal("1500000")), S.DISBURSED)
+    page = client_for(demo.auditor).get(f"/funds/requests/{request.pk}/").content.decode()
+    assert "已拨付时的核验结果" in page and "不满足" not in page and 'data-testid="blocked"' not in page
+    assert "预付款累计 1,500,000.00 元（含本次），未超过合同约定预付比例 30%" in page
+
+
+def test_it_runs_an_extension_request_through_the_pages(demo, client_for):
+    from funds.models import ChangeRequest
+
+    e = demo.etown.pk
+    contractor, office, leader = client_for(demo.contractor), client_for(demo.office), client_for(demo.leader)
+    assert contractor.get(f"/funds/etowns/{e}/changes/new/").status_code == 200
+    assert client_for(demo.contractor2).get(f"/funds/etowns/{e}/changes/new/").status_code == 404
+    assert office.get(f"/funds/etowns/{e}/changes/new/").status_code == 403
+    response = contractor.post(f"/funds/etowns/{e}/changes/new/", {
+        "contract": demo.contract.pk, "kind": "extension", "title": "延期竣工", "content": "物流中心", "reason": "设备延迟",
+    })
+    assert "延期申请须写明项目竣工的具体时间" in response.content.decode()
+    contractor.post(f"/funds/etowns/{e}/changes/new/", {
+        "contract": demo.contract.pk, "kind": "extension", "title": "延期竣工", "content": "物流中心", "reason": "设备延迟",
+        "new_term_end": "2027-06-30",
+    })
+    change = ChangeRequest.objects.get()
+    url = f"/funds/changes/{change.pk}/"
+    assert client_for(demo.contractor2).get(url).status_code == 404
+    contractor.post(url + "submit/")
+    assert leader.post(url + "approve/", {"note": ""}).status_code == 403
+    office.post(url + "approve/", {"note": "属实"})
+    page = leader.get(url).content.decode()
+    assert 'data-testid="change-approve"' in page
+    leader.post(url + "approve/", {"note": "同意"})
+    change.refresh_from_db()
+    demo.contract.refresh_from_db()
+    assert change.status == "approved" and str(demo.contract.term_end) == "2027-06-30"
+    assert "领导小组审批通过" in client_for(demo.auditor).get(url).content.decode()
+
+
+def test_it_shows_the_asset_inspection_page_to_inspectors_only(demo, client_for):
+    asset = services.asset_create(etown=demo.etown, by=demo.contractor, name="冷库", value=Decimal("1"), acquired_on=TODAY,
+                                  location="中心", ownership="县政府")
+    url = f"/funds/assets/{asset.pk}/inspect/"
+    assert client_for(demo.office).get(url).status_code == 200
+    assert client_for(demo.agency).get(url).status_code == 200
+    assert client_for(demo.contractor).get(url).status_code == 403
+    assert client_for(demo.contractor2).get(url).status_code == 404

@@ -33,6 +33,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("专项资金演示数据已就绪" + ("（本次新建）" if created else "（已存在，未改动）")))
 
 
+def _fresh(request):
+    return DisbursementRequest.objects.get(pk=request.pk)
+
+
 def seed():
     User = get_user_model()
     users = {u.username: u for u in User.objects.filter(username__in=["office", "finance", "leader", "contractor", "contractor2"])}
@@ -49,9 +53,9 @@ def seed():
         materials=[(MaterialKind.APPLICATION_FORM, _pdf("资金申请表.pdf")), (MaterialKind.CONTRACT, _pdf("项目建设合同.pdf"))],
     )
     services.disbursement_submit(request=pre, by=users["contractor"], today=start)
-    services.disbursement_approve(request=pre, by=users["office"], note="材料齐全，同意上报。", today=start)
-    services.disbursement_approve(request=pre, by=users["finance"], note="预算审核通过。", today=start)
-    services.disbursement_approve(request=pre, by=users["leader"], note="同意提请常务会议审议。", today=start)
+    # Each step is given the request as it now stands (a stale copy is refused).
+    for who, note in (("office", "材料齐全，同意上报。"), ("finance", "预算审核通过。"), ("leader", "同意提请常务会议审议。")):
+        services.disbursement_approve(request=_fresh(pre), by=users[who], note=note, today=start)
     services.disbursement_record_meeting(request=pre, meeting_date=start, minutes_number="临政常纪〔2026〕15号",
                                          by=users["office"], today=start)
     services.disbursement_start_notice(request=pre, by=users["office"], start_date=start, today=start)

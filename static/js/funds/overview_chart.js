@@ -17,7 +17,7 @@
     var chart = window.echarts.init(holder, null, { renderer: "svg" });
     var timeline = data.timeline.length ? data.timeline : [];
     var grids = narrow
-      ? [{ left: 72, right: 16, top: 30, height: 200 }, { left: 72, right: 16, top: 300, height: 180 }]
+      ? [{ left: 72, right: 56, top: 30, height: 200 }, { left: 72, right: 40, top: 300, height: 180 }]
       : [{ left: 72, right: "55%", top: 30, bottom: 30 }, { left: "55%", right: 24, top: 30, bottom: 30 }];
     holder.setAttribute("data-values", JSON.stringify(data.composition.values));
     chart.setOption({
