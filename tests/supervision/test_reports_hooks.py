@@ -51,6 +51,9 @@ def test_it_puts_the_report_transitions_in_the_etown_change_log(demo, client_for
     assert changes[0].user == demo.office
     page = client_for(demo.auditor).get(reverse("etown_history", args=[demo.etown.pk])).content.decode()
     assert "退回：请补充照片。" in page
+    # The auditors' county-wide trail reads the same registration.
+    trail = client_for(demo.auditor).get(reverse("change_trail")).content.decode()
+    assert "2026年10月月报" in trail and "退回：请补充照片。" in trail
 
 
 def test_it_files_accepted_reports_and_their_attachments_in_the_dossier(demo, today):

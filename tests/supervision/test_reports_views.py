@@ -171,12 +171,13 @@ def test_it_refuses_an_unsafe_attachment_and_changes_nothing(demo, client_for, t
 def test_it_refuses_a_renamed_exe_through_the_page(demo, client_for, today):
     report = services.monthly_report_create(etown=demo.etown, period=OCTOBER, by=demo.contractor, today=today)
     data = {**_form_data(report), "action": "save", "attachments": [_upload("照片.jpg", EXE_BYTES, "image/jpeg")]}
+    files_before = StoredFile.objects.count()
 
     response = client_for(demo.contractor).post(reverse("report_edit", args=[report.pk]), data)
 
     assert response.status_code == 200
     assert "文件类型不符：只接受 PDF、JPEG 图片、PNG 图片、Excel（.xlsx）、Word（.docx）" in response.content.decode()
-    assert not StoredFile.objects.exists()
+    assert StoredFile.objects.count() == files_before and not report.attachments.exists()
     report.refresh_from_db()
     assert report.work_summary == ""  # the rest of the form was not saved either
 
@@ -185,13 +186,15 @@ def test_it_refuses_an_oversize_attachment(demo, client_for, today, settings):
     settings.UPLOAD_MAX_BYTES = 1024 * 1024
     report = services.monthly_report_create(etown=demo.etown, period=OCTOBER, by=demo.contractor, today=today)
     big = _upload("扫描件.pdf", PDF_BYTES + b"0" * (1024 * 1024 + 512 * 1024))
+    files_before = StoredFile.objects.count()
 
     response = client_for(demo.contractor).post(
         reverse("report_edit", args=[report.pk]), {**_form_data(report), "action": "save", "attachments": [big]},
     )
 
     assert "文件过大：1.5 MB，上限 1 MB。" in response.content.decode()
-    assert not StoredFile.objects.exists()
+    assert StoredFile.objects.count() == files_before
+    assert not report.attachments.exists()
 
 
 def test_it_keeps_a_path_sent_in_the_file_name_out_of_the_stored_path(demo, client_for, today, settings):
