@@ -14,6 +14,7 @@ from .. import forms, services
 from ..models import ChangeKind, ChangeRequest, ChangeStatus
 from ..permissions import can_apply, can_lead, can_office_act
 from ..services.changes import RETURNERS
+from . import audit_refusals
 
 C = ChangeStatus
 
@@ -79,6 +80,7 @@ DONE = {"submit": "申请已提交。", "approve": "已审核通过。", "higher
 
 @login_required
 @require_POST
+@audit_refusals
 def change_act(request, pk, action):
     if action not in DONE:
         raise Http404("没有这个操作")

@@ -17,6 +17,7 @@ from ..models import EDITABLE, IN_FLIGHT, DisbursementRequest, RequestKind, Requ
 from ..permissions import can_apply, can_finance_act, can_office_act, can_override
 from ..selectors import contract_position, visible_requests
 from ..services.requests import APPROVALS, RETURNERS
+from . import audit_refusals
 
 S = RequestStatus
 
@@ -190,6 +191,7 @@ def _call(action, dr, data, files, user):
 
 @login_required
 @require_POST
+@audit_refusals
 def request_act(request, pk, action):
     """Every step of the chain posts here; the service decides and refuses in Chinese
     (a refused role gets 403, bad input the form again with the message)."""

@@ -6,15 +6,15 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from etown.hub import Check
 from etown.models import StoredFile
 from etown.uploads import file_path
 from funds import services
-from funds.exports import approval_form_pdf, export_create
+from funds.exports import export_create
 from funds.hooks import dossier_items
 from funds.models import RequestStatus
 
 from .helpers import TODAY, advance, new_request, only_checks
-from etown.hub import Check
 
 
 def _ledger(demo):

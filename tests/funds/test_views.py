@@ -308,3 +308,12 @@ def test_it_shows_the_asset_inspection_page_to_inspectors_only(demo, client_for)
     assert client_for(demo.agency).get(url).status_code == 200
     assert client_for(demo.contractor).get(url).status_code == 403
     assert client_for(demo.contractor2).get(url).status_code == 404
+
+
+def test_it_writes_a_refused_step_to_the_security_audit_log(demo, client_for):
+    from etown.models import AuditEvent
+
+    request = advance(demo, new_request(demo), S.SUBMITTED)
+    assert client_for(demo.leader).post(f"/funds/requests/{request.pk}/approve/", {"approve-note": ""}).status_code == 403
+    event = AuditEvent.objects.filter(kind=AuditEvent.Kind.DENIED, user=demo.leader).get()
+    assert event.detail.startswith(f"requests.request_act:{request.pk},approve") and "办公室" in event.detail
