@@ -179,6 +179,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
+# Monthly reports: remind the contractor this many working days before the due date.
+REPORT_REMINDER_WORKDAYS = env.int("REPORT_REMINDER_WORKDAYS", default=3)
+
 # Public windows (意见/举报): how many reverse proxies stand in front of the app, so the
 # rate limit counts each citizen's address rather than the proxy's (1 behind nginx).
 PUBLIC_PROXY_HOPS = env.int("PUBLIC_PROXY_HOPS", default=0)

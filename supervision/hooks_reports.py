@@ -109,3 +109,12 @@ hub.register_metric(Metric("reports_overdue", "逾期未报月报", _metric_over
 hub.register_dossier_source("monthly_reports", _dossier)
 register_history_source("月度报告", _report_history, describe=lambda row: f"{row.period.year}年{row.period.month}月月报")
 register_sweep("monthly_reports", _sweep)
+
+
+def _seed_demo_reports(system):
+    from .management.commands.seed_demo_reports import seed_reports
+
+    return seed_reports()
+
+
+hub.register_demo_seeder("monthly-reports", _seed_demo_reports, order=30)

@@ -74,5 +74,15 @@ def e2e_demo(transactional_db, settings):
     with the demo password hashed fast."""
     from etown.management.commands.seed_demo import seed
 
-    seed()
+    from ..conftest import ensure_calendar
+
+    seed(with_apps=False)
+    ensure_calendar()
     return True
+
+
+def logout(page):
+    """Sign out through the user menu of the top bar."""
+    page.get_by_test_id("user-label").click()
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url("**/accounts/login/**")

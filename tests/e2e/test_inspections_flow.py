@@ -9,15 +9,10 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, logout
 
 pytestmark = pytest.mark.e2e
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def logout(page):
-    page.get_by_role("button", name="退出").click()
-    page.wait_for_url("**/accounts/login/**")
 
 
 def test_it_runs_an_inspection_to_closure_with_a_letter(page, e2e_demo, tmp_path):

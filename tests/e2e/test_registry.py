@@ -74,5 +74,6 @@ def test_it_is_usable_at_phone_width(phone_page, e2e_demo):
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"page is {width}px wide at a 390px viewport"
     phone_page.get_by_role("button", name="展开导航").click()
+    phone_page.get_by_test_id("user-label").click()
     expect(phone_page.get_by_role("button", name="退出")).to_be_visible()
     assert re.search(r"/$", phone_page.url)
