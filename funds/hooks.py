@@ -2,10 +2,8 @@
 navigation, the e-town page panel, the public panel, the dashboard card and metrics,
 the dossier source, the change-log sources, and the receiver of notice objections."""
 import tempfile
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 from django.db.models import Q, Sum
 from django.dispatch import receiver
@@ -74,20 +72,6 @@ def _public_panel(request, etown):
 
 
 PUBLIC_LABELS = (("allocated", "安排资金"), ("disbursed", "已拨付"), ("retention_held", "尾款留存"))
-
-
-def _public_data(etown):
-    """The same figures for the open-data export, in 元."""
-    figures = public_figures(etown)
-    return None if figures is None else {f"{label}（元）": figures[key] for key, label in PUBLIC_LABELS}
-
-
-@dataclass(frozen=True)
-class PublicPanel(Panel):
-    """A public panel that also offers its figures as open data (``data(etown)``,
-    read by etown.public.opendata)."""
-
-    data: Callable | None = None
 
 
 def _dashboard_card(request, _):
@@ -218,8 +202,7 @@ def on_notice_objected(sender, notice, text, by=None, submission=None, **kwargs)
 def register():
     hub.register_nav(NavItem("专项资金", "funds:home", order=40, visible=_has_role))
     hub.register_panel(Panel("funds", "专项资金", "funds/panels/etown_panel.html", _etown_panel, order=40))
-    hub.register_public_panel(PublicPanel("funds", "专项资金", "public/_panel.html", _public_panel, order=40,
-                                          data=_public_data))
+    hub.register_public_panel(Panel("funds", "专项资金", "public/_panel.html", _public_panel, order=40))
     hub.register_dashboard_card(Panel("funds", "待办资金事项", "funds/panels/dashboard_card.html", _dashboard_card, order=40))
     hub.register_metric(Metric("funds_money", "专项资金（万元）", metric_money, group="专项资金", order=40,
                                url_name="funds:home"))

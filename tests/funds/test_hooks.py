@@ -22,9 +22,7 @@ def test_it_publishes_only_the_funds_figures(demo):
     advance(demo, new_request(demo, kind="prepayment", amount=Decimal("1500000")), RequestStatus.DISBURSED)
     context = hooks._public_panel(None, demo.etown)
     assert context["rows"] == [("安排资金", "500.00 万元"), ("已拨付", "150.00 万元"), ("尾款留存", "50.00 万元")]
-    assert hooks._public_data(demo.etown) == {
-        "安排资金（元）": Decimal("5000000.00"), "已拨付（元）": Decimal("1500000.00"), "尾款留存（元）": Decimal("500000.00"),
-    }
+    assert set(hooks.public_figures(demo.etown)) == {"allocated", "disbursed", "retention_held"}
 
 
 def test_it_reports_contract_against_disbursed_on_the_dashboard(demo):
@@ -59,3 +57,15 @@ def test_it_reminds_the_finance_bureau_once_when_the_notice_is_over(demo):
     assert run_sweeps(after, names=["funds_notice_over"]) == {"funds_notice_over": 0}
     note = Notification.objects.get(kind="funds_notice_over")
     assert note.user == demo.finance and note.url == f"/funds/requests/{request.pk}/"
+
+
+def test_it_shows_the_funds_figures_on_the_public_etown_page_when_ticked(demo, client):
+    from etown.public.services import profile_update
+
+    advance(demo, new_request(demo, kind="prepayment", amount=Decimal("1500000")), RequestStatus.DISBURSED)
+    profile_update(etown=demo.etown, by=demo.office, is_published=True, sections=["progress"], reason="公开")
+    assert "尾款留存" not in client.get(f"/public/etown/{demo.etown.pk}/").content.decode()
+    profile_update(etown=demo.etown, by=demo.office, is_published=True, sections=["progress", "funds"], reason="公开资金")
+    page = client.get(f"/public/etown/{demo.etown.pk}/").content.decode()
+    assert "安排资金" in page and "150.00 万元" in page and "尾款留存" in page
+    assert demo.contractor.first_name not in page  # no personal data
