@@ -219,3 +219,13 @@ def register():
 
 
 register()
+
+
+def _seed_demo_funds(system):
+    from .management.commands.seed_funds_demo import seed
+
+    return seed()
+
+
+# After the reports and inspection rules, so the demo requests meet the county's rules.
+hub.register_demo_seeder("funds", _seed_demo_funds, order=40)
