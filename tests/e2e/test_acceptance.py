@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import login
+from .conftest import login, logout
 
 pytestmark = pytest.mark.e2e
 
@@ -19,11 +19,6 @@ def pdf_file(tmp_path, name):
     path = tmp_path / name
     path.write_bytes(PDF + b"%" + name.encode())
     return str(path)
-
-
-def logout(page):
-    page.locator("form[action='/accounts/logout/'] button").click()
-    page.wait_for_url(lambda url: "/accounts/login/" in url or url.endswith("/"))
 
 
 def test_it_runs_final_acceptance_with_a_rectification_to_the_retention(page, e2e_demo, tmp_path):

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import login
+from .conftest import login, logout
 
 pytestmark = pytest.mark.e2e
 
@@ -25,8 +25,7 @@ def test_it_lets_an_auditor_trace_a_change(page, e2e_demo):
     page.fill("#id_reason", "领导小组会议调整物流仓储配送中心预算")
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(rf"/etowns/{etown.pk}/"))
-    page.locator("form[action='/accounts/logout/'] button").click()
-    page.wait_for_url(re.compile(r"/accounts/login/"))
+    logout(page)
 
     # The auditor opens the trail and narrows it to the office's edits of tasks.
     login(page, "auditor")

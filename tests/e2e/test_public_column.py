@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import login
+from .conftest import login, logout
 
 pytestmark = pytest.mark.e2e
 
@@ -27,11 +27,6 @@ def column(e2e_demo, settings):
 def fits_the_phone(page):
     """Nothing wider than the 390 px screen (no sideways scrolling)."""
     return page.evaluate("document.documentElement.scrollWidth") <= 390
-
-
-def logout(page):
-    page.locator("form[action='/accounts/logout/'] button").click()
-    page.wait_for_url(re.compile(r"/accounts/login/"))
 
 
 def test_it_lets_a_citizen_file_an_opinion_from_a_phone_and_read_the_reply(phone_page, page, column):
