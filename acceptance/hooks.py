@@ -99,6 +99,6 @@ def register():
     hub.register_dossier_source("acceptance", acceptance_documents)
     hub.register_dossier_source("registry", registry_documents)
     register_history_source("中期绩效评价", lambda etown: Evaluation.history.filter(etown_id=etown.pk))
-    register_history_source("验收申请", lambda etown: AcceptanceApplication.history.filter(etown_id=etown.pk))
+    register_history_source("验收申请", lambda etown: AcceptanceApplication.history.filter(etown_id=etown.pk), shared=True)
     register_history_source("验收评审", lambda etown: AcceptanceReview.history.filter(etown_id=etown.pk))
     register_sweep("acceptance_deadline", acceptance_deadline_sweep)

@@ -33,6 +33,10 @@ class TrailSource:
     describe: Callable | None = None  # historical row -> str; default: its name/title
     related: tuple = ()  # select_related for ``describe``
     public_etown_log: bool = True  # shown in the per-e-town change log
+    # Shown in that log to the e-town's contractor and agency too. Off unless a kind holds
+    # nothing they must not read (draft letters, interviews, escalation to termination,
+    # draft notices and documents are government-only).
+    shared: bool = False
 
     def record(self, row):
         if self.describe is not None:
@@ -44,20 +48,23 @@ class TrailSource:
         return f"{self.model._meta.verbose_name} #{row.id}"
 
 
-def register_history_source(label, queryset_for_etown, *, county_lookup=None, describe=None):
+def register_history_source(label, queryset_for_etown, *, county_lookup=None, describe=None, shared=False):
     """Apps above etown register the history of their records here.
 
     ``queryset_for_etown(etown)`` gives the historical rows of one e-town (its change
     log). For the county-wide trail the historical model is taken from that queryset and
     filtered on ``county_lookup`` (default ``"etown__county_id"``, right for any record
-    with an ``etown`` foreign key)."""
+    with an ``etown`` foreign key). ``shared=True`` shows the kind in the e-town's log to
+    its contractor and agency as well; otherwise only government roles see it there."""
     if label in {s[0] for s in HISTORY_SOURCES}:
         return
     from .models import ETown
 
     model = queryset_for_etown(ETown(pk=0)).model
     lookup = county_lookup or "etown__county_id"
-    source = TrailSource(label, model, lookup, "etown_id" if _has_field(model, "etown") else None, describe)
+    source = TrailSource(
+        label, model, lookup, "etown_id" if _has_field(model, "etown") else None, describe, shared=shared
+    )
     HISTORY_SOURCES.append((label, queryset_for_etown, source))
 
 
@@ -92,11 +99,11 @@ def trail_sources():
     )
 
     own = [
-        TrailSource("项目", ETown.history.model, "county_id", "id"),
+        TrailSource("项目", ETown.history.model, "county_id", "id", shared=True),
         TrailSource("合同", Contract.history.model, "etown__county_id",
-                    describe=lambda r: f"{r.title}（{r.number}）"),
-        TrailSource("建设任务", Task.history.model, "etown__county_id"),
-        TrailSource("绩效目标", Indicator.history.model, "etown__county_id"),
+                    describe=lambda r: f"{r.title}（{r.number}）", shared=True),
+        TrailSource("建设任务", Task.history.model, "etown__county_id", shared=True),
+        TrailSource("绩效目标", Indicator.history.model, "etown__county_id", shared=True),
         TrailSource("专栏公示", Notice.history.model, "county_id"),
         TrailSource("公开专栏设置", PublicProfile.history.model, "etown__county_id", describe=_profile,
                     related=("etown",)),
@@ -174,12 +181,15 @@ def _is_noise(row, before, fields):
 # One e-town's change log ------------------------------------------------------------------
 
 
-def _etown_sources(etown):
+def _etown_sources(etown, full=True):
     """(source, historical queryset of this e-town): etown's own kinds filtered on the
-    e-town, and each registered source's own queryset."""
+    e-town, and each registered source's own queryset; only the shared kinds unless
+    ``full`` (a government reader)."""
     registered = {s.label: qs_for for _, qs_for, s in HISTORY_SOURCES}
     sources = []
     for source in trail_sources():
+        if not full and not source.shared:
+            continue
         if source.label in registered:
             sources.append((source, registered[source.label](etown)))
         elif source.public_etown_log and source.etown_attr is not None:
@@ -188,12 +198,12 @@ def _etown_sources(etown):
     return sources
 
 
-def changes_for_etown(etown, *, user_id=None):
+def changes_for_etown(etown, *, user_id=None, full=True):
     """All changes, newest first. One query per source whatever the number of rows;
     the diff of each row against the previous version of the same record is computed
     in Python from the rows already loaded."""
     changes = []
-    for source, qs in _etown_sources(etown):
+    for source, qs in _etown_sources(etown, full):
         if user_id:
             qs = qs.filter(Q(history_user_id=user_id))
         rows = list(

@@ -212,7 +212,7 @@ def register():
                                url_name="funds:home", tone="danger"))
     hub.register_dossier_source("funds", dossier_items)
     register_sweep("funds_notice_over", sweep_notice_over)
-    register_history_source("资金拨付申请", lambda etown: DisbursementRequest.history.filter(etown_id=etown.pk))
+    register_history_source("资金拨付申请", lambda etown: DisbursementRequest.history.filter(etown_id=etown.pk), shared=True)
     register_history_source("变更与延期申请", lambda etown: ChangeRequest.history.filter(etown_id=etown.pk))
     register_history_source("资产台账", lambda etown: Asset.history.filter(etown_id=etown.pk))
     register_history_source("追回与核减", lambda etown: Clawback.history.filter(etown_id=etown.pk))

@@ -107,7 +107,7 @@ hub.register_dashboard_card(Panel("monthly_reports", "月度报告", "supervisio
 hub.register_metric(Metric("reports_waiting", "待审核月报", _metric_waiting, group="月度报告", order=20, url_name="report_queue"))
 hub.register_metric(Metric("reports_overdue", "逾期未报月报", _metric_overdue, group="月度报告", order=21, url_name="report_queue", tone="danger"))
 hub.register_dossier_source("monthly_reports", _dossier)
-register_history_source("月度报告", _report_history, describe=lambda row: f"{row.period.year}年{row.period.month}月月报")
+register_history_source("月度报告", _report_history, describe=lambda row: f"{row.period.year}年{row.period.month}月月报", shared=True)
 register_sweep("monthly_reports", _sweep)
 
 
