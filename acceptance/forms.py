@@ -40,9 +40,11 @@ class EvaluationForm(BootstrapMixin, forms.ModelForm):
         self.fields["agency"].help_text = "评价主体为第三方机构时选择（须为本项目受托机构）。"
         self.agency_user_org = agency_user_org
         if agency_user_org is not None:
-            # An agency records its own evaluation: the evaluator is the agency itself.
-            self.initial.update(evaluator_kind=Evaluation.Evaluator.AGENCY, evaluator_name=agency_user_org.name,
-                                agency=agency_user_org)
+            # An agency records its own evaluation: the evaluator is the agency itself. On
+            # an edit the evaluator stays as recorded (an agency edits only its own).
+            if not self.instance.pk:
+                self.initial.update(evaluator_kind=Evaluation.Evaluator.AGENCY, evaluator_name=agency_user_org.name,
+                                    agency=agency_user_org)
             for name in ("evaluator_kind", "evaluator_name", "agency"):
                 self.fields[name].disabled = True
 

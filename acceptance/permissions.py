@@ -6,7 +6,7 @@ work as ``write=`` for ``get_etown_for`` / ``get_child_for``; the state checks t
 record and say why the action is not open now.
 """
 from etown.models import Role
-from etown.permissions import ALLOW, Verdict, can_edit_etown, can_inspect, can_report_for, county_scope
+from etown.permissions import ALLOW, Verdict, can_edit_etown, can_inspect, can_report_for, county_scope, memberships
 
 from .models import AcceptanceApplication, Evaluation
 
@@ -81,3 +81,16 @@ def can_record_filing(user, application):
     if application.filed_on:
         return Verdict(False, "已登记报备。")
     return ALLOW
+
+
+def can_edit_evaluation(user, evaluation):
+    """The office may correct any evaluation; an assigned agency only one credited to
+    itself, never a province's or city's result (found in review: an agency could turn a
+    province's 不合格 into 合格 and unlock payments)."""
+    if can_edit_etown(user, evaluation.etown):
+        return ALLOW
+    if evaluation.agency_id and can_inspect(user, evaluation.etown):
+        own = {m.organization_id for m in memberships(user) if m.role == Role.AGENCY}
+        if evaluation.agency_id in own:
+            return ALLOW
+    return Verdict(False, "第三方机构只能修改本机构录入的评价。")

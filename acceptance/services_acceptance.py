@@ -214,6 +214,15 @@ def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit
             raise ValidationError(
                 {"conclusion": f"检查表中有 {len(not_met)} 项未达标，不能作出通过结论；请作出不予通过结论并提出整改意见。"}
             )
+        # A final acceptance releases the retention: every task and target must be judged
+        # met, none waved through as "本阶段不涉及" (附件3 第八条（一）: 按要求完成建设内容).
+        skipped = [r for r in checklist if r["judgement"] == ChecklistItem.Judgement.NOT_APPLICABLE
+                   and r.get("kind") in (ChecklistItem.Kind.TASK, ChecklistItem.Kind.INDICATOR)]
+        if skipped and application.kind == AcceptanceApplication.Kind.FINAL:
+            raise ValidationError({"checklist": (
+                f"终期验收须对每项建设任务和绩效目标作出达标判定，尚有 {len(skipped)} 项标为“本阶段不涉及”"
+                f"（如：{skipped[0]['label']}），不能作出通过结论。"
+            )})
         still_open = sum(len(rectification.open_items_for(r)) for r in previous)
         if still_open:
             raise ValidationError(

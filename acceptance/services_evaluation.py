@@ -4,7 +4,7 @@ Every function is keyword-only, atomic, and records who acted (and why) in the h
 """
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -12,11 +12,13 @@ from django.utils import timezone
 from etown.models import Contract, Notice, StoredFile
 from etown.notices import notice_create
 from etown.notifications import notify
+from etown.permissions import can_edit_etown
 from etown.services import save_with_history
 from etown.uploads import DOCUMENTS, file_store
 
 from . import rectification
 from .models import Evaluation
+from .permissions import can_edit_evaluation
 from .recipients import contractor_users, office_users
 
 
@@ -74,6 +76,12 @@ def evaluation_update(*, evaluation, by, reason, today=None, report=None, **fiel
         raise ValidationError({"reason": "请填写修改原因。"})
     today = today or timezone.localdate()
     evaluation = Evaluation.objects.select_for_update().select_related("etown__county").get(pk=evaluation.pk)
+    verdict = can_edit_evaluation(by, evaluation)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+    if not can_edit_etown(by, evaluation.etown):  # an agency never changes who evaluated
+        for name in ("evaluator_kind", "evaluator_name", "agency"):
+            fields.pop(name, None)
     allowed = {"evaluator_kind", "evaluator_name", "evaluated_on", "result", "score", "summary", "agency"}
     unknown = set(fields) - allowed
     if unknown:
@@ -151,6 +159,8 @@ def evaluation_record_decision(*, evaluation, by, decided_on, decision_basis, re
 @transaction.atomic
 def evaluation_add_item(*, evaluation, by, problem, measures, units, persons, deadline):
     """One feedback problem typed in → a rectification item (source 中期评价)."""
+    if deadline is not None and deadline < evaluation.evaluated_on:
+        raise ValidationError({"deadline": "整改时限不能早于评价日期。"})
     return rectification.create_item(
         etown=evaluation.etown, kind=rectification.EVALUATION, problem=problem, measures=measures, units=units,
         persons=persons, deadline=deadline, by=by, source_obj=evaluation, reason="中期绩效评价反馈问题",

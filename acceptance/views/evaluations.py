@@ -14,7 +14,7 @@ from etown.views.common import apply_service_errors, paginate, querystring_witho
 from .. import rectification, selectors, services_evaluation
 from ..forms import DecisionForm, EvaluationEditForm, EvaluationForm, EvaluationImportForm, EvaluationItemForm
 from ..models import Evaluation
-from ..permissions import can_decide_evaluation, can_record_decision, can_record_evaluation
+from ..permissions import can_decide_evaluation, can_edit_evaluation, can_record_decision, can_record_evaluation
 
 
 def _agency_org(user, etown):
@@ -69,6 +69,9 @@ def evaluation_create(request, pk):
 @login_required
 def evaluation_edit(request, pk):
     evaluation = get_child_for(request.user, Evaluation, pk, write=can_record_evaluation)
+    verdict = can_edit_evaluation(request.user, evaluation)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
     etown = evaluation.etown
     instance = Evaluation.objects.get(pk=pk)
     form = EvaluationEditForm(request.POST or None, request.FILES or None, instance=instance, etown=etown,
