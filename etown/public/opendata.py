@@ -104,10 +104,17 @@ def _document(d, absolute):
     }
 
 
+def published_subject(s):
+    text = " ".join((s.public_question or "").split())
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
 def _reply(s, absolute):
     return {
         "id": s.pk,
-        "subject": s.subject,
+        # Never the sender's own subject line, which may carry a name or a phone number:
+        # the title is taken from the question as the office worded it for publication.
+        "subject": published_subject(s),
         "question": s.public_question,
         "reply": s.reply,
         "replied_on": _date(timezone.localdate(s.replied_at)) if s.replied_at else None,

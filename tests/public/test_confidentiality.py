@@ -184,3 +184,22 @@ def test_it_lists_the_inbox_in_a_fixed_number_of_queries(column, client_for, dja
         # e-town, county and handler; the session saved (savepoint, update, release)
         with django_assert_num_queries(9):
             assert client.get(reverse("submission_list")).status_code == 200
+
+
+def test_it_never_publishes_the_senders_own_subject_line(column, client):
+    """Found in review: a sender's subject with a phone number reached the public pages."""
+    from etown.public import services
+
+    submission, _code = services.submission_create(
+        county=column.linyi, kind="opinion", subject="张三13800001111反映路灯", content="路灯坏了，请修理。",
+    )
+    services.submission_reply(
+        submission=submission, by=column.office, reply="已安排维修。", publish=True,
+        public_question="群众反映部分路灯损坏。",
+    )
+    for url in (f"/public/county/{column.linyi.pk}/", f"/public/county/{column.linyi.pk}/replies/"):
+        body = client.get(url).content.decode()
+        assert "群众反映部分路灯损坏" in body and "13800001111" not in body, url
+    for suffix in ("data.json", "data.csv"):
+        body = client.get(f"/public/county/{column.linyi.pk}/{suffix}").content.decode()
+        assert "13800001111" not in body, suffix

@@ -101,7 +101,7 @@ def test_it_includes_published_replies_without_the_sender(column):
     raw = client.get(reverse("public_county_json", args=[column.linyi.pk])).content.decode()
     data = json.loads(raw)
     assert data["replies"] == [{
-        "id": submission.pk, "subject": "快递网点", "question": "建议增加快递网点。", "reply": "已规划新增两个网点。",
+        "id": submission.pk, "subject": "建议增加快递网点。", "question": "建议增加快递网点。", "reply": "已规划新增两个网点。",
         "replied_on": data["replies"][0]["replied_on"], "etown_id": column.etown.pk,
     }]
     assert "孙六" not in raw and "13311112222" not in raw
