@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils import timezone
 
 from etown.models import Contract, Role
-from etown.permissions import visible_etowns
+from etown.permissions import county_scope, visible_etowns
 
 from .models import EscalationLevel, Rectification, overdue_q
 
@@ -49,6 +49,22 @@ def with_overdue(qs, today):
 LEDGER_FILTERS = ("status", "source", "unit", "overdue", "etown", "level", "q")
 
 
+def sees_termination(user):
+    """The proposal to terminate a contract (rung 3 of 004 附件4 第二条) is a request to the
+    county government: government roles see it; the contractor and agency do not."""
+    province_wide, counties = county_scope(user)
+    return province_wide or bool(counties)
+
+
+def hide_termination(items, user):
+    """Show rung 3 as rung 2 to those who may not see the proposal (in memory only)."""
+    if not sees_termination(user):
+        for item in items:
+            if item.escalation_level > EscalationLevel.SECOND:
+                item.escalation_level = EscalationLevel.SECOND
+    return items
+
+
 def ledger(user, *, today, etown=None, status="", source="", unit="", overdue="", level="", q="", etown_id=""):
     """The 整改台账: items of the e-towns the user may see, filtered; one query."""
     qs = Rectification.objects.filter(etown__in=visible_etowns(user)).select_related("etown__county")
@@ -63,7 +79,12 @@ def ledger(user, *, today, etown=None, status="", source="", unit="", overdue=""
     if unit:
         qs = qs.filter(Q(units__icontains=unit) | Q(persons__icontains=unit))
     if level != "":
-        qs = qs.filter(escalation_level=int(level))
+        wanted = int(level)
+        if not sees_termination(user) and wanted >= EscalationLevel.SECOND:
+            # Outside government the proposal to terminate is not shown: it reads as level 2.
+            qs = qs.filter(escalation_level__gte=EscalationLevel.SECOND) if wanted == EscalationLevel.SECOND else qs.none()
+        else:
+            qs = qs.filter(escalation_level=wanted)
     if q:
         qs = qs.filter(Q(problem__icontains=q) | Q(measures__icontains=q) | Q(ref=q))
     if overdue == "1":

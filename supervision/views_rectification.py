@@ -17,7 +17,7 @@ from . import services_rectification as services
 from .exports_rectification import ledger_workbook, template_workbook
 from .forms_rectification import CloseForm, EvidenceForm, ImportForm, RectificationEditForm, RectificationForm, SendBackForm
 from .models import EscalationLevel, Rectification
-from .selectors_rectification import ledger
+from .selectors_rectification import hide_termination, ledger, sees_termination
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,12 +54,14 @@ def _ledger_page(request, *, etown=None):
     if request.GET.get("format") == "xlsx":
         name = f"整改台账_{etown.name if etown else '全部'}_{today:%Y%m%d}.xlsx"
         return _xlsx(ledger_workbook(items, today), name)
+    page = paginate(request, items)
+    hide_termination(page.object_list, request.user)
     context = {
-        "page": paginate(request, items),
+        "page": page,
         "filters": {**filters, "etown": etown_id},
         "statuses": Rectification.Status.choices,
         "sources": Rectification.Source.choices,
-        "levels": EscalationLevel.choices,
+        "levels": EscalationLevel.choices if sees_termination(request.user) else EscalationLevel.choices[:3],
         "querystring": querystring_without_page(request),
         "today": today,
         "etown": etown,
@@ -120,15 +122,25 @@ def _item(request, pk, write=None):
 def _detail(request, item, status=200, **forms):
     user = request.user
     today = timezone.localdate()
+    escalations = item.escalations.select_related("letter", "escalated_by")
+    history = item.history.select_related("history_user").order_by("-history_date")
+    letters = item.letters.exclude(status="cancelled")
+    if not sees_termination(user):
+        # As on the letters pages: outside government only issued letters to the
+        # contractor, never drafts or the proposal to terminate.
+        letters = letters.filter(status="issued").exclude(kind=EscalationLevel.TERMINATION)
+        escalations = escalations.filter(level__lt=EscalationLevel.TERMINATION)
+        history = history.filter(escalation_level__lt=EscalationLevel.TERMINATION)
+        hide_termination([item], user)
     context = {
         "item": item,
         "etown": item.etown,
         "today": today,
         "overdue": item.is_overdue(today),
         "responses": item.responses.select_related("submitted_by", "letter").prefetch_related("files"),
-        "escalations": item.escalations.select_related("letter", "escalated_by"),
-        "letters": item.letters.exclude(status="cancelled").order_by("-pk"),
-        "history": item.history.select_related("history_user").order_by("-history_date")[:30],
+        "escalations": escalations,
+        "letters": letters.order_by("-pk"),
+        "history": history[:30],
         "can_start": perms.can_start(user, item),
         "can_submit": perms.can_submit_evidence(user, item),
         "can_close": perms.can_close(user, item),

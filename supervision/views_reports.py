@@ -186,8 +186,12 @@ def report_accept(request, pk):
     _refuse(can_review_report(request.user, report))
     form = AcceptForm(request.POST)
     if form.is_valid():
-        services.monthly_report_accept(report=report, by=request.user, note=form.cleaned_data["note"])
-        messages.success(request, f"{report.etown.name}{report.period_label}月报已审核通过，指标与进度已更新。")
+        try:
+            services.monthly_report_accept(report=report, by=request.user, note=form.cleaned_data["note"])
+        except (ValidationError, PermissionDenied) as error:  # a colleague returned or accepted it just now
+            messages.error(request, "；".join(error.messages) if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, f"{report.etown.name}{report.period_label}月报已审核通过，指标与进度已更新。")
     return redirect(report)
 
 

@@ -382,3 +382,23 @@ def test_it_counts_from_an_existing_counter(demo):
     LetterCounter.objects.create(county=demo.linyi, year=2030, last_number=41)
     assert next_number(demo.linyi, 2030) == 42
     assert next_number(demo.linyi, 2031) == 1
+
+
+def test_it_keeps_the_termination_proposal_from_the_contractor(demo, issue, client_for):
+    """Found in review: rung 3 (a request to the county government) showed on the
+    contractor's item page and ledger."""
+    from django.urls import reverse
+
+    item = make_item(demo, TODAY - D(days=40))
+    issue([item], K.FIRST, today=TODAY - D(days=30), deadline=TODAY - D(days=20))
+    issue([item], K.SECOND, today=TODAY - D(days=15), deadline=TODAY - D(days=5))
+    third = issue([item], K.TERMINATION, today=TODAY)
+    page = client_for(demo.contractor).get(reverse("rectification_detail", args=[item.pk])).content.decode()
+    assert third.number not in page and 'data-testid="ladder-3"' in page
+    assert "关于终止" not in page and "报请县政府终止" not in page
+    ledger = client_for(demo.contractor).get(reverse("rectification_list")).content.decode()
+    assert "报请终止合同" not in ledger
+    assert client_for(demo.contractor).get(reverse("rectification_list"), {"level": "2"}).content.decode().count(
+        f"/supervision/rectifications/{item.pk}/") >= 1
+    office = client_for(demo.office).get(reverse("rectification_detail", args=[item.pk])).content.decode()
+    assert third.number in office
