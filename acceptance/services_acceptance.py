@@ -6,7 +6,7 @@ and why in the history.
 """
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,10 +26,17 @@ from .models import (
     ReviewMethod,
 )
 from .models.application import ACCEPTANCE_WORKDAYS
+from .permissions import can_apply_acceptance, can_file_acceptance, can_review_acceptance
 from .recipients import contractor_users, office_users
 
 # Phases before 总结验收: a final application moves the e-town into it.
 PHASES_BEFORE_ACCEPTANCE = (ETown.Phase.PREPARATION, ETown.Phase.IMPLEMENTATION, ETown.Phase.EVALUATION)
+
+
+def _require(verdict):
+    """Services check the actor's role themselves, whoever calls them (views check too)."""
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
 
 
 def acceptance_due_date(received_on, *, calendar=None):
@@ -47,6 +54,7 @@ def acceptance_apply(*, etown, contract, kind, summary, materials, by, stage_nam
     ``materials`` maps an ApplicationMaterial.Category to a list of uploads. Receipt is
     the day of submission; the group must conclude within 15 working days.
     """
+    _require(can_apply_acceptance(by, etown))
     today = today or timezone.localdate()
     # The lock makes "one open application per contract" hold under concurrent submits.
     contract = Contract.objects.select_for_update().select_related("etown__county", "contractor").get(pk=contract.pk)
@@ -98,6 +106,7 @@ def acceptance_apply(*, etown, contract, kind, summary, materials, by, stage_nam
 @transaction.atomic
 def acceptance_record_filing(*, application, filed_on, filed_to, by, today=None):
     """报备: the passed acceptance filed with the city and the province (附件2 第十七条)."""
+    _require(can_file_acceptance(by, application.etown))
     today = today or timezone.localdate()
     application = AcceptanceApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != AcceptanceApplication.Status.PASSED:
@@ -173,6 +182,7 @@ def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit
     staff submitting the first review at once must not turn the second into a
     rectification review.
     """
+    _require(can_review_acceptance(by, application.etown))
     today = today or timezone.localdate()
     application = (
         AcceptanceApplication.objects.select_for_update()

@@ -87,6 +87,9 @@ def rectification_create(*, etown, source, problem, measures, units, persons, de
         if isinstance(source_obj, Inspection):
             inspection = source_obj
     if finding is not None:
+        # Lock the finding so that two staff converting it at once get the message below,
+        # not a unique-constraint error.
+        finding = type(finding).objects.select_for_update().select_related("inspection").get(pk=finding.pk)
         inspection = finding.inspection
         if Rectification.objects.filter(finding=finding).exists():
             raise ValidationError("该问题已转为整改事项。")

@@ -169,10 +169,11 @@ def evaluation_decision(request, pk):
 @require_POST
 def evaluation_publish(request, pk):
     evaluation = get_child_for(request.user, Evaluation, pk, write=can_decide_evaluation)
-    if notices_for_source(evaluation).filter(withdrawn_at__isnull=True).exists():
-        messages.info(request, "该评价结果已公示。")
-    else:
+    try:
         services_evaluation.evaluation_publish(evaluation=evaluation, by=request.user)
+    except ValidationError as error:
+        messages.info(request, "；".join(error.messages))
+    else:
         messages.success(request, "已在专栏发布评价结果公示。")
     return redirect(evaluation)
 
