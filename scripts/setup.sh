@@ -134,6 +134,14 @@ else
     printf '%s\n' "$want" > "$STAMP"
 fi
 
+# A developer checkout runs in the embedded mode: a .env with DEBUG=1 lets plain
+# `manage.py …` commands work without exporting it. Never used in production: docker
+# ignores .env (.dockerignore) and its environment sets DEBUG=0, which wins anyway.
+if [ ! -e "$ROOT/.env" ]; then
+    printf '%s\n' "# Written by scripts/setup.sh for development; production sets its own environment." "DEBUG=1" > "$ROOT/.env"
+    say "wrote .env (DEBUG=1) for development"
+fi
+
 if [ "$MODE" = test ] && [ ! -x /usr/bin/chromium ]; then
     warn "/usr/bin/chromium is missing: the browser (e2e) tests cannot run"
 fi
