@@ -6,13 +6,14 @@ and why in the history.
 """
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from etown.models import Contract, ETown, Notice, Organization, StoredFile
 from etown.notices import notice_create
 from etown.notifications import notify
+from etown.permissions import require
 from etown.services import contract_record_final_acceptance, etown_update, save_with_history
 from etown.uploads import DOCUMENTS, file_store
 from etown.workdays import WorkCalendar
@@ -33,10 +34,6 @@ from .recipients import contractor_users, office_users
 PHASES_BEFORE_ACCEPTANCE = (ETown.Phase.PREPARATION, ETown.Phase.IMPLEMENTATION, ETown.Phase.EVALUATION)
 
 
-def _require(verdict):
-    """Services check the actor's role themselves, whoever calls them (views check too)."""
-    if not verdict:
-        raise PermissionDenied(verdict.reason)
 
 
 def acceptance_due_date(received_on, *, calendar=None):
@@ -54,7 +51,7 @@ def acceptance_apply(*, etown, contract, kind, summary, materials, by, stage_nam
     ``materials`` maps an ApplicationMaterial.Category to a list of uploads. Receipt is
     the day of submission; the group must conclude within 15 working days.
     """
-    _require(can_apply_acceptance(by, etown))
+    require(can_apply_acceptance(by, etown))
     today = today or timezone.localdate()
     # The lock makes "one open application per contract" hold under concurrent submits.
     contract = Contract.objects.select_for_update().select_related("etown__county", "contractor").get(pk=contract.pk)
@@ -106,7 +103,7 @@ def acceptance_apply(*, etown, contract, kind, summary, materials, by, stage_nam
 @transaction.atomic
 def acceptance_record_filing(*, application, filed_on, filed_to, by, today=None):
     """报备: the passed acceptance filed with the city and the province (附件2 第十七条)."""
-    _require(can_file_acceptance(by, application.etown))
+    require(can_file_acceptance(by, application.etown))
     today = today or timezone.localdate()
     application = AcceptanceApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != AcceptanceApplication.Status.PASSED:
@@ -182,7 +179,7 @@ def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit
     staff submitting the first review at once must not turn the second into a
     rectification review.
     """
-    _require(can_review_acceptance(by, application.etown))
+    require(can_review_acceptance(by, application.etown))
     today = today or timezone.localdate()
     application = (
         AcceptanceApplication.objects.select_for_update()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from etown.models import Contract, Notice, StoredFile
 from etown.notices import notice_create, notices_for_source
 from etown.notifications import notify
-from etown.permissions import can_edit_etown
+from etown.permissions import can_edit_etown, require
 from etown.services import save_with_history
 from etown.uploads import DOCUMENTS, file_store
 
@@ -22,10 +22,6 @@ from .permissions import can_decide_evaluation, can_edit_evaluation, can_record_
 from .recipients import contractor_users, office_users
 
 
-def _require(verdict):
-    """Services check the actor's role themselves, whoever calls them (views check too)."""
-    if not verdict:
-        raise PermissionDenied(verdict.reason)
 
 
 def _store_report(upload, etown, by):
@@ -45,7 +41,7 @@ def evaluation_create(*, etown, by, evaluator_kind, evaluator_name, evaluated_on
                       agency=None, report=None, publish=False, today=None):
     """Record an evaluation. ``report`` is an upload (checked and stored); ``publish``
     puts the result in the public column (Notice kind 绩效评价结果公示)."""
-    _require(can_record_evaluation(by, etown))
+    require(can_record_evaluation(by, etown))
     today = today or timezone.localdate()
     _check_dates(evaluated_on, today)
     if agency is not None and not etown.agencies.filter(pk=agency.pk).exists():
@@ -108,7 +104,7 @@ def evaluation_update(*, evaluation, by, reason, today=None, report=None, **fiel
 
 @transaction.atomic
 def evaluation_publish(*, evaluation, by, today=None):
-    _require(can_decide_evaluation(by, evaluation.etown))
+    require(can_decide_evaluation(by, evaluation.etown))
     # Locked and checked here, so two clicks at once publish one notice.
     evaluation = Evaluation.objects.select_for_update().select_related("etown__county").get(pk=evaluation.pk)
     if notices_for_source(evaluation).filter(withdrawn_at__isnull=True).exists():
@@ -132,7 +128,7 @@ def evaluation_record_decision(*, evaluation, by, decided_on, decision_basis, re
                                cancel_qualification=False, clawback_amount=Decimal("0"), today=None):
     """The decision on a 不合格 result (002 第十八条). Funds records the clawback itself
     (its Clawback rows); this records what was decided and shows it on the gate."""
-    _require(can_decide_evaluation(by, evaluation.etown))
+    require(can_decide_evaluation(by, evaluation.etown))
     today = today or timezone.localdate()
     evaluation = Evaluation.objects.select_for_update().select_related("etown__county").get(pk=evaluation.pk)
     if evaluation.result != Evaluation.Result.UNQUALIFIED:

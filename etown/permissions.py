@@ -30,6 +30,13 @@ class Verdict:
 ALLOW = Verdict(True)
 
 
+def require(verdict):
+    """Raise PermissionDenied (403) with the verdict's Chinese reason when it refuses.
+    Services call it on their actor, whoever calls them; views on the request's user."""
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+
+
 def memberships(user):
     """The user's memberships, loaded once per request (cached on the user object)."""
     if not user.is_authenticated:

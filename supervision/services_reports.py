@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history
 from etown import services as registry
 from etown.models import Contract, County, ETown, Membership, Role, StoredFile
 from etown.notifications import notify, remind_once
+from etown.permissions import require
 from etown.services import save_with_history
 from etown.uploads import DOCUMENTS, file_store
 
@@ -49,9 +50,6 @@ def indicator_field(indicator_id, name):
     return f"ind_{indicator_id}_{name}"
 
 
-def _refuse(verdict):
-    if not verdict:
-        raise PermissionDenied(verdict.reason)
 
 
 def _lock(report):
@@ -196,7 +194,7 @@ def monthly_report_create(*, etown, period, by, today=None):
     today = today or timezone.localdate()
     # Lock the e-town so that two clicks make one report, not an IntegrityError.
     etown = ETown.objects.select_for_update().select_related("county").get(pk=etown.pk)
-    _refuse(can_file_reports(by, etown))
+    require(can_file_reports(by, etown))
     period = first_of_month(period)
     if period not in open_months(etown, today):
         raise ValidationError({"period": f"{period.year}年{period.month}月不在本项目的填报期内（自项目实施之月起至本月）。"})
@@ -222,7 +220,7 @@ def monthly_report_update(
     if unknown:
         raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
     report = _lock(report)
-    _refuse(can_edit_report(by, report))
+    require(can_edit_report(by, report))
     errors = {}
     if fields.get("fund_use") is not None and fields["fund_use"] < 0:
         errors["fund_use"] = "资金使用金额不能为负数。"
@@ -278,7 +276,7 @@ def monthly_report_submit(*, report, by, today=None):
     again then, so a calendar corrected meanwhile (a year's holidays entered) counts."""
     today = today or timezone.localdate()
     report = _lock(report)
-    _refuse(can_edit_report(by, report))
+    require(can_edit_report(by, report))
     _sync_lines(report, by=by)
     errors = _missing_for_submission(report)
     if errors:
@@ -308,7 +306,7 @@ def monthly_report_return(*, report, by, reason):
     if len(reason) < 2:
         raise ValidationError({"reason": "请填写退回原因，说明需要补充或更正的内容。"})
     report = _lock(report)
-    _refuse(can_review_report(by, report))
+    require(can_review_report(by, report))
     report.status = MonthlyReport.Status.RETURNED
     report.return_reason = reason
     report.return_count += 1
@@ -329,7 +327,7 @@ def monthly_report_return(*, report, by, reason):
 def monthly_report_accept(*, report, by, note=""):
     """Accept (and freeze) the report; its figures become the registry's latest ones."""
     report = _lock(report)
-    _refuse(can_review_report(by, report))
+    require(can_review_report(by, report))
     note = (note or "").strip()
     report.status = MonthlyReport.Status.ACCEPTED
     report.review_note = note

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from etown.permissions import get_child_for, get_etown_for
+from etown.permissions import get_child_for, get_etown_for, require
 from etown.views.common import apply_service_errors, paginate, querystring_without_page, run_service
 from etown.workdays import WorkCalendar, fallback_message
 
@@ -44,9 +44,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABS = {"waiting": "待审核", "overdue": "逾期未报", "all": "全部月报"}
 
 
-def _refuse(verdict):
-    if not verdict:
-        raise PermissionDenied(verdict.reason)
 
 
 def _calendar_note(calendar, dates):
@@ -101,7 +98,7 @@ def report_create(request, pk):
 @login_required
 def report_edit(request, pk):
     report = get_child_for(request.user, MonthlyReport, pk, write=can_file_reports)
-    _refuse(can_edit_report(request.user, report))
+    require(can_edit_report(request.user, report))
     form = ReportForm(request.POST or None, request.FILES or None, report=report)
     if request.method == "POST" and form.is_valid():
         saved = run_service(form, services.monthly_report_update, report=report, by=request.user, **form.service_kwargs())
@@ -131,7 +128,7 @@ def report_edit(request, pk):
 @require_POST
 def report_submit(request, pk):
     report = get_child_for(request.user, MonthlyReport, pk, write=can_file_reports)
-    _refuse(can_edit_report(request.user, report))
+    require(can_edit_report(request.user, report))
     try:
         services.monthly_report_submit(report=report, by=request.user)
     except ValidationError as error:
@@ -183,7 +180,7 @@ def report_detail(request, pk):
 @require_POST
 def report_accept(request, pk):
     report = get_child_for(request.user, MonthlyReport, pk, write=can_review_reports)
-    _refuse(can_review_report(request.user, report))
+    require(can_review_report(request.user, report))
     form = AcceptForm(request.POST)
     if form.is_valid():
         try:
@@ -199,7 +196,7 @@ def report_accept(request, pk):
 @require_POST
 def report_return(request, pk):
     report = get_child_for(request.user, MonthlyReport, pk, write=can_review_reports)
-    _refuse(can_review_report(request.user, report))
+    require(can_review_report(request.user, report))
     form = ReturnForm(request.POST)
     if form.is_valid() and run_service(
         form, services.monthly_report_return, report=report, by=request.user, reason=form.cleaned_data["reason"],
@@ -215,7 +212,7 @@ def report_return(request, pk):
 def report_queue(request):
     """The office's review queue: reports waiting, e-towns overdue for a month (no report
     or a draft never sent), and every report with filters."""
-    _refuse(can_see_review_queue(request.user))
+    require(can_see_review_queue(request.user))
     user = request.user
     today = timezone.localdate()
     calendar = WorkCalendar()
@@ -254,7 +251,7 @@ def report_queue(request):
 @login_required
 def report_export(request):
     """The departments' monthly data workbook (.xlsx)."""
-    _refuse(can_export_monthly_data(request.user))
+    require(can_export_monthly_data(request.user))
     counties = visible_counties(request.user)
     calendar = WorkCalendar()
     default_month = default_overdue_month(list(counties), timezone.localdate(), calendar=calendar)

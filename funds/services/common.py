@@ -2,12 +2,12 @@
 role-gated step table, the move from one state to the next with history and a trail
 line, and the notifications to whoever acts next."""
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from etown.models import Contract, Role
 from etown.notifications import notify
-from etown.permissions import memberships
+from etown.permissions import memberships, require  # noqa: F401  (require is re-exported to the funds services)
 from etown.services import save_with_history
 
 ROLE_LABELS = dict(Role.choices)
@@ -27,10 +27,6 @@ def actor_label(user, role, county_id):
     return name
 
 
-def require(verdict):
-    """Raise PermissionDenied with the verdict's Chinese reason when it refuses."""
-    if not verdict:
-        raise PermissionDenied(verdict.reason)
 
 
 def require_reason(text, field="reason", message="请填写原因。"):
