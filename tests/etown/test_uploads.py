@@ -119,3 +119,19 @@ def test_it_keeps_confidential_files_to_the_discipline_roles(demo, client_for):
 
 def test_it_accepts_every_document_type_listed():
     assert {t.key for t in DOCUMENTS} == {"pdf", "jpeg", "png", "xlsx", "docx"}
+
+
+def test_it_keeps_government_files_from_contractors_and_agencies(demo, client_for):
+    stored = file_store(
+        upload=upload("约谈记录.pdf", PDF_BYTES), county=demo.linyi, etown=demo.etown, by=demo.office,
+        access=StoredFile.Access.GOVERNMENT,
+    )
+    url = reverse("file_download", args=[stored.pk])
+    for user in (demo.office, demo.finance, demo.leader, demo.auditor):
+        assert client_for(user).get(url).status_code == 200
+    for user in (demo.contractor, demo.agency, demo.contractor2):
+        assert client_for(user).get(url).status_code == 404
+
+
+def test_it_answers_404_for_a_missing_file(demo, client_for):
+    assert client_for(demo.office).get(reverse("file_download", args=[999999])).status_code == 404
