@@ -1,7 +1,7 @@
 """The acceptance report (验收报告) PDF, in the ordinary official document format of
 GB/T 9704-2012 (DESIGN.md "Official documents"), rendered with supervision's
 render_pdf and base_pdf.html so it matches the 督办函."""
-from supervision.pdf_letters import official_date, render_pdf, signature_offsets
+from etown.documents import official_date, render_pdf, signature_offsets
 
 from . import rectification
 from .models import ChecklistItem

@@ -6,7 +6,7 @@ work as ``write=`` for ``get_etown_for`` / ``get_child_for``; the state checks t
 record and say why the action is not open now.
 """
 from etown.models import Role
-from etown.permissions import ALLOW, Verdict, can_edit_etown, can_inspect, can_report_for, county_scope, memberships
+from etown.permissions import ALLOW, Verdict, can_edit_etown, can_inspect, can_report_for, in_scope, memberships
 
 from .models import AcceptanceApplication, Evaluation
 
@@ -45,8 +45,7 @@ def can_file_acceptance(user, etown):
 def can_export_dossier(user, etown):
     """The office files the dossier with city and province; auditors read it
     (004 附件2 第十八条, 附件3 第九条)."""
-    province_wide, county_ids = county_scope(user, {Role.OFFICE, Role.AUDITOR})
-    if province_wide or etown.county_id in county_ids:
+    if in_scope(user, etown.county_id, {Role.OFFICE, Role.AUDITOR}):
         return ALLOW
     return Verdict(False, "仅领导小组办公室和审计监督人员可以导出项目档案。")
 

@@ -8,7 +8,7 @@ from django.db.models import Q
 from etown.notifications import remind_once
 
 from .models import AcceptanceApplication
-from .recipients import office_users
+from etown.recipients import office_users
 
 DUE_SOON_WORKDAYS = 3
 
@@ -22,7 +22,7 @@ def acceptance_deadline_sweep(today, calendar):
     for application in applications:
         etown = application.etown
         if etown.county_id not in recipients:
-            recipients[etown.county_id] = office_users(etown)
+            recipients[etown.county_id] = office_users(etown.county_id)
         users = recipients[etown.county_id]
         url = application.get_absolute_url()
         if today > application.due_on:

@@ -28,7 +28,7 @@ from .models import (
 )
 from .models.application import ACCEPTANCE_WORKDAYS
 from .permissions import can_apply_acceptance, can_file_acceptance, can_review_acceptance
-from .recipients import contractor_users, office_users
+from etown.recipients import contractor_users, office_users
 
 # Phases before 总结验收: a final application moves the e-town into it.
 PHASES_BEFORE_ACCEPTANCE = (ETown.Phase.PREPARATION, ETown.Phase.IMPLEMENTATION, ETown.Phase.EVALUATION)
@@ -92,7 +92,7 @@ def acceptance_apply(*, etown, contract, kind, summary, materials, by, stage_nam
     if kind == AcceptanceApplication.Kind.FINAL and etown.phase in PHASES_BEFORE_ACCEPTANCE:
         etown_update(etown=etown, by=by, reason="承办企业提交终期验收申请，进入总结验收阶段", phase=ETown.Phase.ACCEPTANCE)
     notify(
-        users=office_users(etown),
+        users=office_users(etown.county_id),
         title=f"收到{etown.name}{application.get_kind_display()}申请，请于 {application.due_on:%Y-%m-%d} 前作出验收结论",
         body=f"按临猗资金办法第十七条，须在接到申请的 {ACCEPTANCE_WORKDAYS} 个工作日内组织验收。",
         url=application.get_absolute_url(), kind="acceptance_applied",
@@ -329,7 +329,7 @@ def _conclude(application, review, *, by, today):
         title = f"{etown.name}{application.get_kind_display()}整改复核未通过"
         body = "按临猗资金办法第十二条，整改后仍不合格的，专项资金不予拨付。"
     notify(
-        users=contractor_users(etown) + office_users(etown), title=title, body=body,
+        users=contractor_users(etown=etown) + office_users(etown.county_id), title=title, body=body,
         url=application.get_absolute_url(), kind="acceptance_concluded",
     )
 

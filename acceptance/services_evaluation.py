@@ -19,7 +19,7 @@ from etown.uploads import DOCUMENTS, file_store
 from . import rectification
 from .models import Evaluation
 from .permissions import can_decide_evaluation, can_edit_evaluation, can_record_evaluation
-from .recipients import contractor_users, office_users
+from etown.recipients import contractor_users, office_users
 
 
 
@@ -56,7 +56,7 @@ def evaluation_create(*, etown, by, evaluator_kind, evaluator_name, evaluated_on
     if publish:
         evaluation_publish(evaluation=evaluation, by=by, today=today)
     notify(
-        users=contractor_users(etown) + office_users(etown),
+        users=contractor_users(etown=etown) + office_users(etown.county_id),
         title=f"{etown.name}中期绩效评价结果：{evaluation.get_result_display()}",
         body=_consequence(evaluation), url=evaluation.get_absolute_url(), kind="evaluation_result",
     )
@@ -158,7 +158,7 @@ def evaluation_record_decision(*, evaluation, by, decided_on, decision_basis, re
     evaluation.decided_by = by
     save_with_history(evaluation, by=by, reason=f"录入不合格处理决定：{evaluation.decision_text()}")
     notify(
-        users=contractor_users(evaluation.etown) + office_users(evaluation.etown),
+        users=contractor_users(etown=evaluation.etown) + office_users(evaluation.etown.county_id),
         title=f"{evaluation.etown.name}中期绩效评价不合格处理决定",
         body=evaluation.decision_text(), url=evaluation.get_absolute_url(), kind="evaluation_decision",
     )

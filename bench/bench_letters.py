@@ -53,7 +53,7 @@ def _measure(label, letter, items):
     import io
 
     from supervision.exports_letters import TEMPLATE, letter_document
-    from supervision.pdf_letters import render_pdf
+    from etown.documents import render_pdf
 
     context = {"doc": letter_document(letter, items)}
     started = time.perf_counter()

@@ -46,7 +46,7 @@ class EtownConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import audit  # noqa: F401  (connects the sign-in signal receivers)
-        from .admin_roles import ensure_admin_groups
+        from .admin.roles import ensure_admin_groups
         from .hub import NavItem, hub
 
         post_migrate.connect(ensure_admin_groups, sender=self, dispatch_uid="etown-admin-groups")

@@ -69,9 +69,17 @@ def county_scope(user, wanted_roles=COUNTY_WIDE_ROLES):
     return province_wide, county_ids
 
 
-def _in_scope(user, county_id, wanted_roles):
+def in_scope(user, county_id, wanted_roles=COUNTY_WIDE_ROLES):
+    """Does one of the user's memberships with a role in ``wanted_roles`` cover the county?
+    The one scope test of the portal: every app asks it here, never by hand."""
     province_wide, county_ids = county_scope(user, wanted_roles)
     return province_wide or county_id in county_ids
+
+
+def has_scope(user, wanted_roles=COUNTY_WIDE_ROLES):
+    """Does the user hold one of ``wanted_roles`` for at least one county (or province-wide)?"""
+    province_wide, county_ids = county_scope(user, wanted_roles)
+    return province_wide or bool(county_ids)
 
 
 def visible_etowns(user, base=None):
@@ -93,7 +101,7 @@ def visible_etowns(user, base=None):
 
 
 def can_view_etown(user, etown):
-    if _in_scope(user, etown.county_id, COUNTY_WIDE_ROLES):
+    if in_scope(user, etown.county_id, COUNTY_WIDE_ROLES):
         return ALLOW
     if has_role(user, Role.CONTRACTOR, Role.AGENCY) and user.has_perm("etown.view_etown", etown):
         return ALLOW
@@ -102,7 +110,7 @@ def can_view_etown(user, etown):
 
 def can_manage_registry(user, county_id):
     """Register e-towns and edit their contracts, tasks and targets: the county's office."""
-    if _in_scope(user, county_id, {Role.OFFICE}):
+    if in_scope(user, county_id, {Role.OFFICE}):
         return ALLOW
     return Verdict(False, "仅领导小组办公室可以登记和修改项目信息。")
 
@@ -119,7 +127,7 @@ def can_report_for(user, etown):
 
 
 def can_inspect(user, etown):
-    if _in_scope(user, etown.county_id, {Role.OFFICE}):
+    if in_scope(user, etown.county_id, {Role.OFFICE}):
         return ALLOW
     if has_role(user, Role.AGENCY) and user.has_perm("etown.inspect_etown", etown):
         return ALLOW

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import Contract, ETown, Indicator, Task
+from .models import LIVE_CONTRACTS, Contract, ETown, Indicator, Task
 from .permissions import visible_etowns
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -44,15 +44,14 @@ def etown_summaries(user, *, q="", county=None, phase="", kind=""):
         qs = qs.filter(phase=phase)
     if kind:
         qs = qs.filter(kind=kind)
-    live = [Contract.Status.ACTIVE, Contract.Status.COMPLETED]
     return qs.annotate(
-        contract_amount=per_etown(Contract, Sum("amount"), MONEY, status__in=live),
+        contract_amount=per_etown(Contract, Sum("amount"), MONEY, status__in=LIVE_CONTRACTS),
         task_progress=per_etown(Task, Avg("progress"), PERCENT),
         task_count=per_etown(Task, Count("pk"), INTEGER),
         indicator_count=per_etown(Indicator, Count("pk"), INTEGER),
         indicator_met=per_etown(Indicator, Count("pk", filter=INDICATOR_MET), INTEGER),
         contractor_name=Subquery(
-            Contract.objects.filter(etown=OuterRef("pk"), status__in=live)
+            Contract.objects.filter(etown=OuterRef("pk"), status__in=LIVE_CONTRACTS)
             .order_by("signed_on", "pk")
             .values("contractor__name")[:1]
         ),

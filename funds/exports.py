@@ -180,6 +180,6 @@ def approval_form_context(dr):
 
 
 def approval_form_pdf(dr):
-    from supervision.pdf_letters import render_pdf
+    from etown.documents import render_pdf
 
     return render_pdf("funds/approval_form_pdf.html", approval_form_context(dr))

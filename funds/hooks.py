@@ -162,7 +162,7 @@ def sweep_notice_over(today, calendar):
     """Tell the finance bureau once when a disbursement's notice has ended with no
     objection: the request may now be paid (004 附件2 第十二条第3项)."""
     from .selectors import finance_departments
-    from .services.common import users_for
+    from etown.recipients import staff
 
     due = list(
         DisbursementRequest.objects.filter(status=RequestStatus.IN_NOTICE, notice__end_date__lt=today)
@@ -174,7 +174,7 @@ def sweep_notice_over(today, calendar):
         department = departments.get(request.etown.county_id)
         if department is None:
             continue
-        users = users_for(county_id=request.etown.county_id, role="reviewer", organization_id=department)
+        users = staff(county_id=request.etown.county_id, role="reviewer", organization_id=department)
         sent += remind_once(
             item=request, kind="funds_notice_over", due_date=request.notice.end_date, users=users,
             title=f"拨付公示期满无异议，可办理拨付：{request.etown.name}",

@@ -21,14 +21,9 @@ from etown.permissions import (
     can_inspect,
     can_report_for,
     can_view_etown,
-    county_scope,
+    in_scope,
     memberships,
 )
-
-
-def _in_county(user, county_id, wanted):
-    province_wide, county_ids = county_scope(user, wanted)
-    return province_wide or county_id in county_ids
 
 
 def can_view_funds(user, etown):
@@ -76,7 +71,7 @@ def can_finance_act(user, etown):
 
 
 def can_lead(user, etown):
-    if _in_county(user, etown.county_id, {Role.LEADER}):
+    if in_scope(user, etown.county_id, {Role.LEADER}):
         return ALLOW
     return Verdict(False, "仅本县领导小组成员可以审批。")
 
@@ -100,6 +95,6 @@ def can_check_assets(user, etown):
 
 
 def can_edit_policy(user, county_id):
-    if _in_county(user, county_id, {Role.OFFICE}):
+    if in_scope(user, county_id, {Role.OFFICE}):
         return ALLOW
     return Verdict(False, "仅本县领导小组办公室可以修改专项资金设置。")

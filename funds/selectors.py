@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from guardian.shortcuts import get_objects_for_user
 
 from etown.models import Contract, ETown, Organization, Role
-from etown.permissions import county_scope, memberships, visible_etowns
+from etown.permissions import county_scope, has_scope, memberships, visible_etowns
 from etown.selectors import MONEY
 
 from .models import (
@@ -31,7 +31,6 @@ from .models import (
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
-LIVE_CONTRACTS = (Contract.Status.ACTIVE, Contract.Status.COMPLETED)
 
 
 # Policy -----------------------------------------------------------------------------
@@ -310,15 +309,13 @@ def _queue_q(user, office, finance, leader, contractor):
     from .permissions import finance_department_ids
 
     q = Q(pk__in=[])
-    province_wide, counties = county_scope(user, {Role.OFFICE})
-    if province_wide or counties:
-        q |= _county_q(province_wide, counties) & Q(status__in=office)
+    if has_scope(user, {Role.OFFICE}):
+        q |= _county_q(*county_scope(user, {Role.OFFICE})) & Q(status__in=office)
     finance_counties = set(finance_department_ids(user))
     if finance and finance_counties:
         q |= Q(etown__county_id__in=finance_counties, status__in=finance)
-    province_wide, counties = county_scope(user, {Role.LEADER})
-    if province_wide or counties:
-        q |= _county_q(province_wide, counties) & Q(status__in=leader)
+    if has_scope(user, {Role.LEADER}):
+        q |= _county_q(*county_scope(user, {Role.LEADER})) & Q(status__in=leader)
     if _contractor_memberships(user):
         reportable = get_objects_for_user(
             user, "etown.report_etown", klass=ETown.objects.all(), accept_global_perms=False, with_superuser=False

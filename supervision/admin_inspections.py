@@ -5,6 +5,8 @@ edited by hand: a number once issued is never reused."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from etown.admin import ReadOnlyAdminMixin
+
 from .models import (
     CountyInspectionRule,
     Inspection,
@@ -18,44 +20,33 @@ from .models import (
 )
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CountyInspectionRule)
-class CountyInspectionRuleAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class CountyInspectionRuleAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["county", "construction_months", "operation_months", "training_months", "funds_months",
                     "funds_before_disbursement", "funds_window_days"]
 
 
 @admin.register(InspectionPlan)
-class InspectionPlanAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class InspectionPlanAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["etown", "category", "interval_months", "starts_on"]
     list_filter = ["category"]
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class InspectionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["etown", "category", "inspected_on", "agency", "recorded_by"]
     list_filter = ["category", "inspected_on"]
     list_select_related = ["etown", "agency", "recorded_by"]
 
 
-class ResponseInline(ReadOnlyMixin, admin.TabularInline):
+class ResponseInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RectificationResponse
     extra = 0
     fields = ["submitted_at", "submitted_by", "letter", "text"]
     readonly_fields = fields
 
 
-class EscalationInline(ReadOnlyMixin, admin.TabularInline):
+class EscalationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RectificationEscalation
     extra = 0
     fields = ["level", "letter", "previous_due_date", "new_due_date", "escalated_by", "escalated_at"]
@@ -63,7 +54,7 @@ class EscalationInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Rectification)
-class RectificationAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class RectificationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["etown", "source", "problem", "units", "due_date", "status", "escalation_level"]
     list_filter = ["status", "source", "escalation_level"]
     search_fields = ["problem", "units", "persons"]
@@ -72,7 +63,7 @@ class RectificationAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SupervisionLetter)
-class SupervisionLetterAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class SupervisionLetterAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "title", "etown", "kind", "status", "issued_on", "acknowledged_at"]
     list_filter = ["status", "kind", "county"]
     search_fields = ["number", "title", "addressee"]
@@ -80,11 +71,11 @@ class SupervisionLetterAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(LetterCounter)
-class LetterCounterAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LetterCounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["county", "year", "last_number"]
 
 
 @admin.register(Interview)
-class InterviewAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class InterviewAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["etown", "held_on", "interviewee", "interviewers"]
     list_select_related = ["etown"]

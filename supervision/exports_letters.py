@@ -1,6 +1,6 @@
 """The PDF of a letter: its content laid out for templates/supervision/letters/letter_pdf.html."""
 from .models import SupervisionLetter
-from .pdf_letters import issuer_size_class, official_date, render_pdf, signature_offsets, width_em
+from etown.documents import issuer_size_class, official_date, render_pdf, signature_offsets, width_em
 
 ORDINALS = "一二三四五六七八九十"
 TEMPLATE = "supervision/letters/letter_pdf.html"

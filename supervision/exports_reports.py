@@ -22,7 +22,9 @@ from etown.permissions import visible_etowns
 
 from .models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
 from .models.reports import last_day_of_month
-from .selectors_reports import LIVE_CONTRACTS, RATE_UNITS, with_reporting_start
+from etown.models import LIVE_CONTRACTS
+
+from .selectors_reports import RATE_UNITS, with_reporting_start
 
 CHUNK = 200
 # The order of the departments' columns: the figures 004 §9(4) and 000 §5(2) name first.

@@ -3,7 +3,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from etown.models import Role
-from etown.permissions import county_scope, has_role, visible_etowns
+from etown.permissions import county_scope, has_role, has_scope, in_scope, visible_etowns
 
 from .models import EscalationLevel, Inspection, Rectification, RectificationEscalation, SupervisionLetter, overdue_q
 from .permissions_rectification import can_record_inspection, can_supervise
@@ -34,9 +34,8 @@ def rectification_panel(request, etown):
         ))
         .order_by("-escalation_level", "due_date")
     )
-    province_wide, county_ids = county_scope(user)
     letters = SupervisionLetter.objects.filter(etown=etown).exclude(status=SupervisionLetter.Status.CANCELLED)
-    if not (province_wide or etown.county_id in county_ids):
+    if not in_scope(user, etown.county_id):
         letters = letters.filter(status=SupervisionLetter.Status.ISSUED).exclude(kind=SupervisionLetter.Kind.TERMINATION)
     return {
         "summary": status_summary(etown, today),
@@ -57,7 +56,7 @@ def dashboard_card(request, _none):
     etowns = visible_etowns(user)
     items = Rectification.objects.filter(etown__in=etowns)
     province_wide, county_ids = county_scope(user)
-    government = province_wide or bool(county_ids)
+    government = has_scope(user)
     context = {
         "overdue": items.filter(overdue_q(today)).count(),
         "submitted": items.filter(status=Rectification.Status.SUBMITTED).count() if government else None,

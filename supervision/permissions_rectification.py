@@ -12,7 +12,7 @@ missing, views answer 403 with it, and services refuse with it.
   answers letters; it never closes an item, not even when it also holds another role.
 """
 from etown.models import Role
-from etown.permissions import ALLOW, Verdict, can_inspect, can_report_for, county_scope
+from etown.permissions import ALLOW, Verdict, can_inspect, can_report_for, in_scope
 
 from .models import EscalationLevel, Rectification, SupervisionLetter
 
@@ -20,8 +20,7 @@ S = Rectification.Status
 
 
 def _is_office(user, etown):
-    province_wide, county_ids = county_scope(user, {Role.OFFICE})
-    return province_wide or etown.county_id in county_ids
+    return in_scope(user, etown.county_id, {Role.OFFICE})
 
 
 def can_supervise(user, etown):
@@ -129,8 +128,7 @@ def can_escalate(item, level, today):
 def can_view_letter(user, letter):
     """Contractors see the issued letters addressed to them, not drafts, and not the
     office's proposal to the county government (an internal 请示)."""
-    province_wide, county_ids = county_scope(user)  # office, reviewers, leaders, auditors
-    if province_wide or letter.etown.county_id in county_ids:
+    if in_scope(user, letter.etown.county_id):  # office, reviewers, leaders, auditors
         return ALLOW
     if letter.status == SupervisionLetter.Status.ISSUED and letter.kind != SupervisionLetter.Kind.TERMINATION:
         return ALLOW

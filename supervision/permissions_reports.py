@@ -7,7 +7,7 @@ e-town may read its reports. Each ``can_*`` returns an ``etown.permissions.Verdi
 carrying the Chinese reason when it refuses.
 """
 from etown.models import COUNTY_WIDE_ROLES, Role
-from etown.permissions import ALLOW, Verdict, can_report_for, county_scope, has_role
+from etown.permissions import ALLOW, Verdict, can_report_for, has_scope, in_scope, has_role
 
 from .models import MonthlyReport
 
@@ -35,8 +35,7 @@ can_submit_report = can_edit_report
 
 def can_review_reports(user, etown):
     """Accept or return reports of the e-town: the office of its county."""
-    province_wide, county_ids = county_scope(user, {Role.OFFICE})
-    if province_wide or etown.county_id in county_ids:
+    if in_scope(user, etown.county_id, {Role.OFFICE}):
         return ALLOW
     return Verdict(False, "仅领导小组办公室可以审核月度报告。")
 
@@ -52,8 +51,7 @@ def can_review_report(user, report):
 
 def can_see_review_queue(user):
     """The county-wide roles see the queue; only the office acts on it."""
-    province_wide, county_ids = county_scope(user, COUNTY_WIDE_ROLES)
-    if province_wide or county_ids:
+    if has_scope(user, COUNTY_WIDE_ROLES):
         return ALLOW
     return Verdict(False, "仅政府部门人员可以查看月报审核队列。")
 

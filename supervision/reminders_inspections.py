@@ -9,7 +9,7 @@ from etown.notifications import remind_once
 
 from .models import Rectification, overdue_q
 from .selectors_inspections import ACTIVE_PHASES, due_rows
-from .selectors_rectification import contractor_users, office_users
+from etown.recipients import contractor_users, office_users
 from .services_letters import letters_draft_overdue
 
 RECTIFICATION_NOTICE_WORKDAYS = 3
@@ -22,7 +22,7 @@ def _inspectors(etown):
     agency_staff = get_user_model().objects.filter(
         is_active=True, memberships__role=Role.AGENCY, memberships__organization__in=etown.agencies.all()
     ).distinct()
-    return list(office_users(etown.county)) + list(agency_staff)
+    return office_users(etown.county_id) + list(agency_staff)
 
 
 def sweep_inspections_due(today, calendar):
@@ -60,15 +60,15 @@ def sweep_rectification_deadlines(today, calendar):
     contractors, offices = {}, {}
     sent = 0
     for item in soon:
-        users = contractors.setdefault(item.etown_id, list(contractor_users(item.etown)))
+        users = contractors.setdefault(item.etown_id, contractor_users(etown=item.etown))
         sent += remind_once(
             item=item, kind="rectification_due", due_date=item.due_date, users=users,
             title=f"整改事项将于{item.due_date:%m月%d日}到期：{item.problem[:30]}",
             body="请按期整改并提交佐证材料。", url=item.get_absolute_url(),
         )
     for item in late:
-        users = contractors.setdefault(item.etown_id, list(contractor_users(item.etown)))
-        users = users + offices.setdefault(item.etown.county_id, list(office_users(item.etown.county)))
+        users = contractors.setdefault(item.etown_id, contractor_users(etown=item.etown))
+        users = users + offices.setdefault(item.etown.county_id, office_users(item.etown.county_id))
         sent += remind_once(
             item=item, kind="rectification_overdue", due_date=item.due_date, users=users,
             title=f"整改事项已逾期：{item.problem[:30]}",

@@ -4,12 +4,11 @@ Other apps call ``items_for_source``, ``open_items_for_source`` and ``blocking_i
 (acceptance shows the items of an evaluation; funds' disbursement gate asks for
 blocking items through the hub check registered in hooks_inspections).
 """
-from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils import timezone
 
-from etown.models import Contract, Role
-from etown.permissions import county_scope, visible_etowns
+from etown.models import LIVE_CONTRACTS, Contract
+from etown.permissions import has_scope, visible_etowns
 
 from .models import EscalationLevel, Rectification, overdue_q
 
@@ -52,8 +51,7 @@ LEDGER_FILTERS = ("status", "source", "unit", "overdue", "etown", "level", "q")
 def sees_termination(user):
     """The proposal to terminate a contract (rung 3 of 004 附件4 第二条) is a request to the
     county government: government roles see it; the contractor and agency do not."""
-    province_wide, counties = county_scope(user)
-    return province_wide or bool(counties)
+    return has_scope(user)
 
 
 def hide_termination(items, user):
@@ -110,27 +108,6 @@ def status_summary(etown, today):
 
 # Who to tell -------------------------------------------------------------------------------
 
-LIVE_CONTRACTS = [Contract.Status.ACTIVE, Contract.Status.COMPLETED]
-
-
-def contractor_users(etown):
-    """Staff of the e-town's contractor(s) (the ones who answer for its items)."""
-    User = get_user_model()
-    return User.objects.filter(
-        is_active=True,
-        memberships__role=Role.CONTRACTOR,
-        memberships__organization__contracts__etown=etown,
-        memberships__organization__contracts__status__in=LIVE_CONTRACTS,
-    ).distinct()
-
-
-def office_users(county):
-    """The county's office staff (and provincial office roles)."""
-    User = get_user_model()
-    return User.objects.filter(
-        Q(memberships__county=county) | Q(memberships__county__isnull=True),
-        is_active=True, memberships__role=Role.OFFICE,
-    ).distinct()
 
 
 def contractor_of(etown):

@@ -28,14 +28,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from etown.models import Contract, County, ETown, Indicator
+from etown.models import LIVE_CONTRACTS, Contract, County, ETown, Indicator
 from etown.permissions import county_scope, visible_etowns
 from etown.workdays import WorkCalendar
 
 from .models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
 from .models.reports import add_months, first_of_month, last_day_of_month, months_between
 
-LIVE_CONTRACTS = (Contract.Status.ACTIVE, Contract.Status.COMPLETED)
 # Reports the office has received (a draft has not been sent yet).
 RECEIVED = (
     MonthlyReport.Status.SUBMITTED,

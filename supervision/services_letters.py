@@ -22,8 +22,10 @@ from etown.uploads import DOCUMENTS, PDF, file_store
 from . import permissions_rectification as perms
 from .exports_letters import letter_pdf_bytes, letter_text
 from .models import EscalationLevel, Interview, LetterCounter, Rectification, SupervisionLetter, overdue_q
-from .pdf_letters import official_date, uncovered_characters
-from .selectors_rectification import contractor_of, contractor_users, office_users
+from etown.documents import official_date, uncovered_characters
+from etown.recipients import contractor_users, office_users
+
+from .selectors_rectification import contractor_of
 from .services_rectification import rectification_escalate
 
 log = logging.getLogger("supervision.letters")
@@ -290,7 +292,7 @@ def letter_issue(*, letter, by, today=None):
     transaction.on_commit(lambda: render_letter_pdf.delay(letter_id), robust=True)
     if letter.kind != K.TERMINATION:
         notify(
-            users=list(contractor_users(letter.etown)), kind="letter", url=letter.get_absolute_url(),
+            users=contractor_users(etown=letter.etown), kind="letter", url=letter.get_absolute_url(),
             title=f"收到{letter.get_kind_display()}：{letter.number}",
             body=f"{letter.title}。请签收，并于{_date(letter.deadline)}前逐项答复整改情况。",
         )
@@ -337,7 +339,7 @@ def letter_acknowledge(*, letter, by):
     letter.acknowledged_at = timezone.now()
     letter.acknowledged_by = by
     save_with_history(letter, by=by, reason="承办企业签收")
-    notify(users=list(office_users(letter.etown.county)), kind="letter", url=letter.get_absolute_url(),
+    notify(users=office_users(letter.etown.county_id), kind="letter", url=letter.get_absolute_url(),
            title=f"{letter.number} 已签收", body=f"签收人 {by.get_full_name() or by}。")
     return letter
 
@@ -379,7 +381,7 @@ def letters_draft_overdue(today, calendar=None):
                 log.warning("no draft letter for %s: %s", etown, "; ".join(error.messages))
                 continue
             notify(
-                users=list(office_users(etown.county)), kind="letter_draft", url=draft.get_absolute_url(),
+                users=office_users(etown.county_id), kind="letter_draft", url=draft.get_absolute_url(),
                 title=f"待审核：{etown.name} {len(items)} 项整改逾期，已起草{draft.get_kind_display()}",
                 body="请审核、修改后印发。",
             )

@@ -26,7 +26,9 @@ from etown.uploads import DOCUMENTS, file_store
 from . import permissions_rectification as perms
 from .models import Inspection, Rectification, RectificationEscalation, RectificationResponse, UNIT_SEPARATOR
 from .parsing_rectification import read_feedback_rows, split_names
-from .selectors_rectification import contractor_users, office_users, source_label
+from etown.recipients import contractor_users, office_users
+
+from .selectors_rectification import source_label
 
 S = Rectification.Status
 
@@ -52,12 +54,12 @@ def _lock(item):
 
 
 def _tell_contractor(item, title, body=""):
-    notify(users=list(contractor_users(item.etown)), title=title, body=body, url=item.get_absolute_url(),
+    notify(users=contractor_users(etown=item.etown), title=title, body=body, url=item.get_absolute_url(),
            kind="rectification")
 
 
 def _tell_office(item, title, body=""):
-    notify(users=list(office_users(item.etown.county)), title=title, body=body, url=item.get_absolute_url(),
+    notify(users=office_users(item.etown.county_id), title=title, body=body, url=item.get_absolute_url(),
            kind="rectification")
 
 
@@ -136,7 +138,7 @@ def rectifications_import(*, etown, fileobj, source, by, source_obj=None, year=N
         except ValidationError as error:  # the atomic block rolls back the rows before it
             raise ValidationError(f"第 {row['row']} 行：{'；'.join(error.messages)}")
     notify(
-        users=list(contractor_users(etown)), title=f"新的整改事项 {len(items)} 项", kind="rectification",
+        users=contractor_users(etown=etown), title=f"新的整改事项 {len(items)} 项", kind="rectification",
         body=f"办公室导入了 {etown.name} 的整改清单，请逐项落实并提交佐证。",
         url=reverse("etown_rectifications", args=[etown.pk]),
     )

@@ -14,7 +14,6 @@ and the targets' latest actual values (``etown.services.task_record_progress`` a
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
@@ -23,16 +22,18 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from etown import services as registry
-from etown.models import Contract, County, ETown, Membership, Role, StoredFile
+from etown.models import County, ETown, StoredFile
 from etown.notifications import notify, remind_once
 from etown.permissions import require
+from etown.recipients import contractor_users, contractor_users_by_etown, office_users
 from etown.services import save_with_history
 from etown.uploads import DOCUMENTS, file_store
 
 from .models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
 from .models.reports import add_months, first_of_month, last_day_of_month
 from .permissions_reports import can_edit_report, can_file_reports, can_review_report
-from .selectors_reports import LIVE_CONTRACTS, RATE_UNITS, RECEIVED, due_date_for, open_months, reporting_etowns
+
+from .selectors_reports import RATE_UNITS, RECEIVED, due_date_for, open_months, reporting_etowns
 
 MAX_ATTACHMENTS = 30
 EDITABLE_FIELDS = ("work_summary", "fund_use", "next_plan")
@@ -57,28 +58,6 @@ def _lock(report):
 
 
 # Who hears about it -----------------------------------------------------------------
-
-
-def contractor_users(etown_ids):
-    """{etown_id: [users]}: the active staff of the contractors holding a live contract
-    of each e-town (two queries for any number of e-towns)."""
-    pairs = list(
-        Contract.objects.filter(etown_id__in=etown_ids, status__in=LIVE_CONTRACTS).values_list("etown_id", "contractor_id")
-    )
-    staff = {}
-    for m in Membership.objects.filter(
-        role=Role.CONTRACTOR, organization_id__in={c for _, c in pairs}, user__is_active=True,
-    ).select_related("user"):
-        staff.setdefault(m.organization_id, {})[m.user_id] = m.user
-    result = {}
-    for etown_id, contractor_id in pairs:
-        result.setdefault(etown_id, {}).update(staff.get(contractor_id, {}))
-    return {etown_id: list(users.values()) for etown_id, users in result.items()}
-
-
-def office_users(county):
-    members = Membership.objects.filter(role=Role.OFFICE, county=county).values("user_id")
-    return list(get_user_model().objects.filter(pk__in=members, is_active=True))
 
 
 # Lines ------------------------------------------------------------------------------
@@ -290,7 +269,7 @@ def monthly_report_submit(*, report, by, today=None):
     report.submitted_by = by
     save_with_history(report, by=by, reason="重新报送月报" if resubmission else "报送月报")
     notify(
-        users=office_users(report.etown.county),
+        users=office_users(report.etown.county_id),
         title=f"{report.etown.name}{report.period_label}月报{'已重新报送' if resubmission else '已报送'}，待审核",
         body=f"报送人：{by.get_full_name() or by.get_username()}。",
         url=report.get_absolute_url(),
@@ -314,7 +293,7 @@ def monthly_report_return(*, report, by, reason):
     report.reviewed_by = by
     save_with_history(report, by=by, reason=f"退回：{reason}")
     notify(
-        users=contractor_users([report.etown_id]).get(report.etown_id, []),
+        users=contractor_users(etown=report.etown),
         title=f"{report.etown.name}{report.period_label}月报被退回",
         body=f"退回原因：{reason}",
         url=report.get_absolute_url(),
@@ -336,7 +315,7 @@ def monthly_report_accept(*, report, by, note=""):
     save_with_history(report, by=by, reason=f"审核通过：{note}" if note else "审核通过")
     _record_figures(report, by=by)
     notify(
-        users=contractor_users([report.etown_id]).get(report.etown_id, []),
+        users=contractor_users(etown=report.etown),
         title=f"{report.etown.name}{report.period_label}月报已审核通过",
         body=note,
         url=report.get_absolute_url(),
@@ -408,7 +387,7 @@ def sweep_monthly_reports(today, calendar):
             )
             if not etowns:
                 continue
-            users = contractor_users([e.pk for e in etowns])
+            users = contractor_users_by_etown([e.pk for e in etowns])
             label = f"{period.year}年{period.month}月"
             for etown in etowns:
                 if kind == "monthly_report_due_soon":

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from etown import workdays
 from etown.models import County, Role
 from etown.permissions import (
-    county_scope,
+    has_scope,
     get_child_for,
     get_etown_for,
     has_role,
@@ -33,8 +33,7 @@ from .services_rectification import rectification_from_finding
 def can_see_inspections(user):
     """Government staff and agencies; contractors see their e-towns' inspections on the
     e-town page, not the county-wide due list."""
-    province_wide, county_ids = county_scope(user)
-    return province_wide or bool(county_ids) or has_role(user, Role.AGENCY)
+    return has_scope(user) or has_role(user, Role.AGENCY)
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from etown import workdays
 from etown.audit import record_denied
 from etown.models import Role
-from etown.permissions import can_report_for, county_scope, get_child_for, get_etown_for, has_role, visible_etowns
+from etown.permissions import can_report_for, county_scope, in_scope, get_child_for, get_etown_for, has_role, visible_etowns
 from etown.views.common import paginate, querystring_without_page, run_service
 
 from . import permissions_rectification as perms
@@ -79,11 +79,10 @@ def etown_letters(request, pk):
     etown = get_etown_for(request.user, pk)
     letters = _visible_letters(request.user).filter(etown=etown).select_related("pdf", "acknowledged_by").order_by("-drafted_at", "-pk")
     can_manage = perms.can_supervise(request.user, etown)
-    province_wide, county_ids = county_scope(request.user)
     # Interview records are the government's notes: not shown to contractors or agencies.
     interviews = (
         Interview.objects.filter(etown=etown).select_related("recorded_by")
-        if province_wide or etown.county_id in county_ids else Interview.objects.none()
+        if in_scope(request.user, etown.county_id) else Interview.objects.none()
     )
     return render(request, "supervision/letters/etown_letters.html", {
         "etown": etown, "page": paginate(request, letters), "interviews": interviews[:50], "can_manage": can_manage,

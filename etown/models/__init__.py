@@ -6,6 +6,7 @@ from .registry import (  # noqa: F401
     ETownGroupObjectPermission,
     ETownUserObjectPermission,
     Indicator,
+    LIVE_CONTRACTS,
     Membership,
     Organization,
     Role,

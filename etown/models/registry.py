@@ -272,6 +272,11 @@ class Contract(models.Model):
         return (self.amount * self.prepayment_ratio / 100).quantize(Decimal("0.01"))
 
 
+
+# Contracts that still bind their contractor: a terminated one does not (its staff are no
+# longer told of the e-town, and it files no more requests).
+LIVE_CONTRACTS = (Contract.Status.ACTIVE, Contract.Status.COMPLETED)
+
 class TaskCategory(models.TextChoices):
     """The task categories of 临猗实施方案 §5 and 安泽办法 art. 7."""
 

@@ -16,12 +16,11 @@ from django.http import Http404
 
 from ..audit import record_denied
 from ..models import COUNTY_WIDE_ROLES, PublicSubmission, Role
-from ..permissions import ALLOW, Verdict, county_scope
+from ..permissions import ALLOW, Verdict, county_scope, has_scope, in_scope
 
 
 def _in(user, county_id, roles):
-    province_wide, county_ids = county_scope(user, roles)
-    return province_wide or county_id in county_ids
+    return in_scope(user, county_id, roles)
 
 
 def can_manage_column(user, county_id):
@@ -85,15 +84,13 @@ def can_publish_reply(user, submission):
 
 
 def can_view_change_trail(user):
-    province_wide, county_ids = county_scope(user, {Role.AUDITOR})
-    if province_wide or county_ids:
+    if has_scope(user, {Role.AUDITOR}):
         return ALLOW
     return Verdict(False, "变更追溯仅审计、纪检监察人员可以查看。")
 
 
 def can_view_county_dashboard(user):
-    province_wide, county_ids = county_scope(user)
-    if province_wide or county_ids:
+    if has_scope(user):
         return ALLOW
     return Verdict(False, "县级看板仅政府部门人员可以查看。")
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ..audit import record_denied
 from ..models import County, ETown, PublicDocument, PublicProfile, Role
-from ..permissions import can_edit_etown, county_scope, get_etown_for
+from ..permissions import can_edit_etown, county_scope, has_scope, in_scope, get_etown_for
 from ..views.common import run_service
 from . import services
 from .forms import DocumentForm, ProfileForm, ReasonForm, profile_initial
@@ -20,10 +20,10 @@ from .permissions import can_manage_column
 def office_county(request):
     """The county whose column the user manages: ``?county=`` when they manage several
     (a provincial office), else their one county. 403 for everyone else."""
-    province_wide, county_ids = county_scope(request.user, {Role.OFFICE})
-    if not (province_wide or county_ids):
+    if not has_scope(request.user, {Role.OFFICE}):
         record_denied(request.user, "column", "非办公室人员", request=request)
         raise PermissionDenied(can_manage_column(request.user, None).reason)
+    province_wide, county_ids = county_scope(request.user, {Role.OFFICE})
     counties = County.objects.all() if province_wide else County.objects.filter(pk__in=county_ids)
     wanted = request.GET.get("county") or request.POST.get("county") or ""
     county = counties.filter(pk=int(wanted)).first() if wanted.isdigit() else None
@@ -119,8 +119,7 @@ def _document_for(request, pk):
     if document.etown is not None:
         get_etown_for(request.user, document.etown_id, write=can_edit_etown)
     else:
-        province_wide, county_ids = county_scope(request.user)
-        if not (province_wide or document.county_id in county_ids):
+        if not in_scope(request.user, document.county_id):
             record_denied(request.user, f"document:{pk}", "无权查看", request=request)
             raise Http404("文件不存在")
         verdict = can_manage_column(request.user, document.county_id)

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 
 from ..models import Role, StoredFile
-from ..permissions import authorize_etown, county_scope
+from ..permissions import authorize_etown, in_scope
 from ..uploads import file_path
 from ..audit import record_denied
 
@@ -10,16 +10,13 @@ from ..audit import record_denied
 def can_download(user, stored):
     """The file's access level decides; an e-town file follows the e-town's rules."""
     if stored.access == StoredFile.Access.DISCIPLINE:
-        province_wide, counties = county_scope(user, {Role.AUDITOR})
-        return province_wide or stored.county_id in counties
+        return in_scope(user, stored.county_id, {Role.AUDITOR})
     if stored.access == StoredFile.Access.GOVERNMENT:
-        province_wide, counties = county_scope(user)
-        return province_wide or stored.county_id in counties
+        return in_scope(user, stored.county_id)
     if stored.access == StoredFile.Access.PUBLIC:
         return True
     if stored.etown_id is None:
-        province_wide, counties = county_scope(user)
-        return province_wide or stored.county_id in counties
+        return in_scope(user, stored.county_id)
     authorize_etown(user, stored.etown)  # raises 404 for outsiders
     return True
 

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from ..history import changes_for_etown
-from ..permissions import county_scope, get_etown_for
+from ..permissions import in_scope, get_etown_for
 from .common import paginate, querystring_without_page
 
 
@@ -10,8 +10,7 @@ from .common import paginate, querystring_without_page
 def etown_history(request, pk):
     etown = get_etown_for(request.user, pk)
     user_id = request.GET.get("user", "")
-    province_wide, counties = county_scope(request.user)
-    government = province_wide or etown.county_id in counties
+    government = in_scope(request.user, etown.county_id)
     changes = changes_for_etown(etown, user_id=int(user_id) if user_id.isdigit() else None, full=government)
     return render(
         request,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from .. import notices as notice_services
 from ..audit import record_denied
 from ..models import Notice, PublicSubmission, Role
-from ..permissions import ALLOW, Verdict, county_scope
+from ..permissions import ALLOW, Verdict, county_scope, has_scope, in_scope
 from ..public import services as public_services
 from ..public.forms import NoticeForm, OfflineObjectionForm, ReasonForm
 from ..public.views_manage import office_county
@@ -23,8 +23,7 @@ from .common import apply_service_errors, paginate, querystring_without_page, ru
 
 
 def can_manage_notice(user, notice):
-    province_wide, county_ids = county_scope(user, {Role.OFFICE})
-    if not (province_wide or notice.county_id in county_ids):
+    if not in_scope(user, notice.county_id, {Role.OFFICE}):
         return Verdict(False, "仅领导小组办公室可以管理公示。")
     if not notice.is_manual:
         return Verdict(False, "该公示由资金拨付或验收流程生成，请在相应流程中处理。")
@@ -32,8 +31,7 @@ def can_manage_notice(user, notice):
 
 
 def can_record_objection(user, notice):
-    province_wide, county_ids = county_scope(user, {Role.OFFICE})
-    if not (province_wide or notice.county_id in county_ids):
+    if not in_scope(user, notice.county_id, {Role.OFFICE}):
         return Verdict(False, "仅领导小组办公室可以登记异议。")
     if not notice.is_running(timezone.localdate()):
         return Verdict(False, "该公示不在公示期内。")
@@ -47,8 +45,7 @@ def _notice_for(request, pk, write=None):
         notice = Notice.objects.select_related("county", "etown", "created_by").get(pk=pk)
     except (Notice.DoesNotExist, ValueError):
         raise Http404("公示不存在")
-    province_wide, county_ids = county_scope(request.user)
-    if not (province_wide or notice.county_id in county_ids):
+    if not in_scope(request.user, notice.county_id):
         record_denied(request.user, f"notice:{pk}", "无权查看", request=request)
         raise Http404("公示不存在")
     if write is not None:
@@ -63,9 +60,9 @@ def _notice_for(request, pk, write=None):
 def notice_list(request):
     """Every notice of the user's counties, drafts included: 3 queries whatever the
     number (memberships, COUNT, page)."""
-    province_wide, county_ids = county_scope(request.user)
-    if not (province_wide or county_ids):
+    if not has_scope(request.user):
         raise PermissionDenied("仅政府部门人员可以查看公示管理。")
+    province_wide, county_ids = county_scope(request.user)
     qs = Notice.objects.select_related("county", "etown").order_by("-start_date", "-pk")
     if not province_wide:
         qs = qs.filter(county_id__in=county_ids)

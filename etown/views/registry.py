@@ -23,6 +23,7 @@ from ..permissions import (
     can_edit_etown,
     can_manage_registry,
     county_scope,
+    has_scope,
     get_child_for,
     get_etown_for,
     office_counties,
@@ -219,9 +220,9 @@ def agency_remove(request, pk, org_pk):
 @login_required
 def organization_list(request):
     counties = office_counties(request.user)
-    province_wide, county_ids = county_scope(request.user)
-    if not (province_wide or county_ids):
+    if not has_scope(request.user):
         raise PermissionDenied("仅政府部门人员可以查看单位名录。")
+    province_wide, county_ids = county_scope(request.user)
     qs = Organization.objects.select_related("county").order_by("county__name", "kind", "name")
     if not province_wide:
         qs = qs.filter(county_id__in=county_ids) | qs.filter(county__isnull=True)

@@ -18,8 +18,10 @@ from etown.uploads import DOCUMENTS, file_store
 
 from ..models import ChangeKind, ChangeRequest, ChangeStatus, ChangeStep, StepAction
 from ..permissions import can_apply, can_lead, can_office_act
-from ..selectors import LIVE_CONTRACTS
-from .common import add_step, contractor_users, move, require, require_reason, tell, users_for
+from etown.models import LIVE_CONTRACTS
+from etown.recipients import contractor_users, staff
+
+from .common import add_step, move, require, require_reason, tell
 
 C = ChangeStatus
 
@@ -102,7 +104,7 @@ def change_submit(*, change, by, today=None):
     _check(contract=change.contract, kind=change.kind, title=change.title, content=change.content,
            reason=change.reason, new_term_end=change.new_term_end, today=today)
     step = move(change, step_model=ChangeStep, to=C.SUBMITTED, action=StepAction.SUBMIT, by=by, role=Role.CONTRACTOR)
-    tell(users_for(county_id=change.etown.county_id, role=Role.OFFICE),
+    tell(staff(county_id=change.etown.county_id, role=Role.OFFICE),
          title=f"{change.get_kind_display()}待审核：{change.etown.name}", obj=change, body=change.title)
     return step
 
@@ -119,14 +121,14 @@ def change_approve(*, change, by, note=""):
         require(can_office_act(by, change.etown))
         step = move(change, step_model=ChangeStep, to=C.OFFICE_APPROVED, action=StepAction.OFFICE_APPROVE, by=by,
                     role=Role.OFFICE, note=note)
-        tell(users_for(county_id=change.etown.county_id, role=Role.LEADER),
+        tell(staff(county_id=change.etown.county_id, role=Role.LEADER),
              title=f"{change.get_kind_display()}待审批：{change.etown.name}", obj=change, body=change.title)
         return step
     require(can_lead(by, change.etown))
     if change.kind == ChangeKind.CHANGE:
         step = move(change, step_model=ChangeStep, to=C.LEADER_APPROVED, action=StepAction.LEADER_APPROVE, by=by,
                     role=Role.LEADER, note=note)
-        tell(users_for(county_id=change.etown.county_id, role=Role.OFFICE),
+        tell(staff(county_id=change.etown.county_id, role=Role.OFFICE),
              title=f"变更申请待报上级同意：{change.etown.name}", obj=change, body=change.title)
         return step
     step = move(change, step_model=ChangeStep, to=C.APPROVED, action=StepAction.LEADER_APPROVE, by=by,
@@ -140,7 +142,7 @@ def _apply_extension(change, *, by):
         contract=change.contract, by=by, reason=f"延期申请 {change.code} 经领导小组同意（临猗资金办法第十条）",
         term_end=change.new_term_end,
     )
-    tell(contractor_users(change.contract), title=f"延期申请已批准：{change.etown.name}", obj=change,
+    tell(contractor_users(contract=change.contract), title=f"延期申请已批准：{change.etown.name}", obj=change,
          body=f"竣工时间延至 {change.new_term_end:%Y年%-m月%-d日}")
 
 
@@ -162,7 +164,7 @@ def change_record_higher_approval(*, change, number, approved_on, by, note="", t
     text = f"上级于 {approved_on:%Y年%-m月%-d日} 同意（{change.higher_approval_number}）" + (f"；{note}" if note else "")
     step = move(change, step_model=ChangeStep, to=C.APPROVED, action=StepAction.HIGHER_APPROVAL, by=by,
                 role=Role.OFFICE, note=text)
-    tell(contractor_users(change.contract), title=f"变更申请已批准：{change.etown.name}", obj=change, body=change.title)
+    tell(contractor_users(contract=change.contract), title=f"变更申请已批准：{change.etown.name}", obj=change, body=change.title)
     return step
 
 
@@ -177,7 +179,7 @@ def change_return(*, change, reason, by):
     if not verdict:
         raise PermissionDenied(verdict.reason)
     step = move(change, step_model=ChangeStep, to=C.RETURNED, action=StepAction.RETURN, by=by, role=role, note=reason)
-    tell(contractor_users(change.contract), title=f"{change.get_kind_display()}被退回：{change.etown.name}", obj=change,
+    tell(contractor_users(contract=change.contract), title=f"{change.get_kind_display()}被退回：{change.etown.name}", obj=change,
          body=reason)
     return step
 

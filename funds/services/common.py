@@ -1,9 +1,7 @@
 """The approval machinery shared by disbursement, change and extension requests: a
 role-gated step table, the move from one state to the next with history and a trail
 line, and the notifications to whoever acts next."""
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from etown.models import Contract, Role
 from etown.notifications import notify
@@ -66,23 +64,6 @@ def add_step(obj, *, step_model, action, by, role, note="", gates=(), from_statu
         actor_label=actor_label(by, role, obj.etown.county_id),
         note=note,
         gates=[g.as_json() for g in gates],
-    )
-
-
-def users_for(*, county_id, role, organization_id=None):
-    User = get_user_model()
-    q = Q(memberships__role=role) & (Q(memberships__county_id=county_id) | Q(memberships__county__isnull=True))
-    if organization_id is not None:
-        q &= Q(memberships__organization_id=organization_id)
-    return list(User.objects.filter(q, is_active=True).distinct())
-
-
-def contractor_users(contract):
-    User = get_user_model()
-    return list(
-        User.objects.filter(
-            memberships__role=Role.CONTRACTOR, memberships__organization_id=contract.contractor_id, is_active=True
-        ).distinct()
     )
 
 

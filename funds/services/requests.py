@@ -34,8 +34,12 @@ from ..models import (
     StepAction,
 )
 from ..permissions import can_apply, can_finance_act, can_lead, can_office_act, can_override
-from ..selectors import LIVE_CONTRACTS, finance_departments, policy_for
-from .common import actor_label, add_step, contractor_users, lock_contract, move, require, require_reason, tell, users_for
+from etown.models import LIVE_CONTRACTS
+
+from ..selectors import finance_departments, policy_for
+from etown.recipients import contractor_users, staff
+
+from .common import actor_label, add_step, lock_contract, move, require, require_reason, tell
 
 S = RequestStatus
 
@@ -183,7 +187,7 @@ def disbursement_submit(*, request, by, today=None):
     results = _gated(request, today=today)
     step = _move(request, to=S.SUBMITTED, action=StepAction.SUBMIT, by=by, role=Role.CONTRACTOR,
                  note="退回后重新提交" if resubmission else "", gates=results)
-    tell(users_for(county_id=request.etown.county_id, role=Role.OFFICE),
+    tell(staff(county_id=request.etown.county_id, role=Role.OFFICE),
          title=f"资金拨付申请待审核：{request.etown.name}", obj=request,
          body=f"{request.get_kind_display()} {request.amount:,.2f} 元")
     return step
@@ -286,7 +290,7 @@ def disbursement_record_objection(*, request, text, by=None, submission=None, no
         _move(request, to=S.OBJECTED, action=StepAction.OBJECTION, by=actor, role=role, note=text)
     else:
         add_step(request, step_model=RequestStep, action=StepAction.OBJECTION, by=actor, role=role, note=text)
-    tell(users_for(county_id=request.etown.county_id, role=Role.OFFICE),
+    tell(staff(county_id=request.etown.county_id, role=Role.OFFICE),
          title=f"拨付公示收到异议：{request.etown.name}", obj=request, body=text[:200])
     return objection
 
@@ -352,7 +356,7 @@ def disbursement_disburse(*, request, disbursed_on, amount, voucher_number, by, 
     request.disbursed_on, request.disbursed_amount, request.voucher_number = disbursed_on, amount, voucher_number.strip()
     text = f"{disbursed_on:%Y年%-m月%-d日} 拨付 {amount:,.2f} 元，凭证 {request.voucher_number}"
     step = _move(request, to=S.DISBURSED, action=StepAction.DISBURSE, by=by, role=Role.REVIEWER, note=text, gates=results)
-    tell(contractor_users(request.contract), title=f"专项资金已拨付：{request.etown.name}", obj=request, body=text)
+    tell(contractor_users(contract=request.contract), title=f"专项资金已拨付：{request.etown.name}", obj=request, body=text)
     return step
 
 
@@ -369,7 +373,7 @@ def disbursement_return(*, request, reason, by):
     if request.status in (S.IN_NOTICE, S.OBJECTED) and request.notice and not request.notice.withdrawn_at:
         notice_withdraw(notice=request.notice, reason=f"申请被退回：{reason}"[:300], by=by)
     step = _move(request, to=S.RETURNED, action=StepAction.RETURN, by=by, role=role, note=reason)
-    tell(contractor_users(request.contract), title=f"资金拨付申请被退回：{request.etown.name}", obj=request, body=reason)
+    tell(contractor_users(contract=request.contract), title=f"资金拨付申请被退回：{request.etown.name}", obj=request, body=reason)
     return step
 
 
@@ -416,10 +420,10 @@ def _tell_next(request):
     county_id = request.etown.county_id
     if request.status == S.OFFICE_APPROVED:
         org = finance_departments({county_id}).get(county_id)
-        users = users_for(county_id=county_id, role=Role.REVIEWER, organization_id=org) if org else []
+        users = staff(county_id=county_id, role=Role.REVIEWER, organization_id=org) if org else []
     elif request.status == S.DEPARTMENT_APPROVED:
-        users = users_for(county_id=county_id, role=Role.LEADER)
+        users = staff(county_id=county_id, role=Role.LEADER)
     else:
-        users = users_for(county_id=county_id, role=Role.OFFICE)
+        users = staff(county_id=county_id, role=Role.OFFICE)
     tell(users, title=f"资金拨付申请待办理：{request.etown.name}（{request.get_status_display()}）", obj=request,
          body=f"{request.get_kind_display()} {request.amount:,.2f} 元")

@@ -5,43 +5,21 @@ application, even when two submit at the same moment.
 While acceptance has no migrations (its tables come from syncdb), run these with
 ``--nomigrations`` on PostgreSQL: ``DATABASE_URL=postgres://… pytest --nomigrations
 tests/acceptance/test_concurrency.py``."""
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from acceptance import services_acceptance
 from acceptance.models import AcceptanceApplication, AcceptanceReview
 
 from .conftest import apply, review_kwargs
+from tests.concurrency import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency needs PostgreSQL row locks; SQLite serialises writers"),
 ]
-
-
-def race(*calls):
-    """Run the calls in threads released at the same instant; returns their outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(n, call):
-        try:
-            barrier.wait()
-            outcomes[n] = call()
-        except ValidationError as error:
-            outcomes[n] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def test_it_accepts_one_of_two_simultaneous_applications_for_a_contract(demo):

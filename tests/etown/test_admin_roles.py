@@ -2,7 +2,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from etown.admin_roles import AUDIT_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN
+from etown.admin.roles import AUDIT_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN
 
 pytestmark = pytest.mark.django_db
 

@@ -3,19 +3,19 @@ two disbursements of one request at the same moment produce one, and two request
 submitted at once cannot together exceed the contract. Each thread has its own
 connection; a delay after the contract's row lock makes the threads overlap, so
 without the lock both would read the same state and both would pass."""
-import threading
 import time
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
+from django.db import connection
 
 from funds import services
 from funds.models import DisbursementRequest, RequestStatus
 from funds.services import common, requests as request_services
 
 from .helpers import AFTER_NOTICE, TODAY, advance, new_request
+from tests.concurrency import failed, race
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks (select_for_update) need PostgreSQL; SQLite serialises writes"
@@ -34,29 +34,6 @@ def slow_lock(monkeypatch):
     monkeypatch.setattr(request_services, "lock_contract", lock_then_wait)
 
 
-def race(*calls):
-    """Run the calls in threads released together; returns "ok" or the exception."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            call()
-            results[index] = "ok"
-        except Exception as error:  # the loser's refusal is the point
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
-
-
 def fresh(username):
     return get_user_model().objects.get(username=username)  # one per thread: no shared caches
 
@@ -68,8 +45,8 @@ def test_it_approves_once_when_two_offices_approve_at_the_same_moment(transactio
                                               by=fresh("office"), today=TODAY)
         for _ in range(2)
     ])
-    assert sorted(r == "ok" for r in results) == [False, True]
-    assert "不能办理此操作" in str(next(r for r in results if r != "ok"))
+    assert sorted(not failed(r) for r in results) == [False, True]
+    assert "不能办理此操作" in str(next(r for r in results if failed(r)))
     request.refresh_from_db()
     assert request.status == RequestStatus.OFFICE_APPROVED
     assert request.steps.filter(action="office_approve").count() == 1
@@ -83,7 +60,7 @@ def test_it_disburses_once_when_paid_twice_at_the_same_moment(transactional_db, 
                                        amount=request.amount, voucher_number="GK1", by=fresh("finance"), today=AFTER_NOTICE)
 
     results = race(pay, pay)
-    assert sorted(r == "ok" for r in results) == [False, True]
+    assert sorted(not failed(r) for r in results) == [False, True]
     request.refresh_from_db()
     assert request.status == RequestStatus.DISBURSED
     assert request.steps.filter(action="disburse").count() == 1
@@ -98,6 +75,6 @@ def test_it_lets_only_one_of_two_requests_that_together_exceed_the_contract_in(t
                                                  today=TODAY)
         for r in (first, second)
     ])
-    assert sorted(r == "ok" for r in results) == [False, True]
-    assert "尾款" in str(next(r for r in results if r != "ok"))
+    assert sorted(not failed(r) for r in results) == [False, True]
+    assert "尾款" in str(next(r for r in results if failed(r)))
     assert DisbursementRequest.objects.filter(status=RequestStatus.SUBMITTED).count() == 1

@@ -17,7 +17,6 @@ from supervision.services_inspections import (
     inspection_create,
     inspection_plan_set,
     inspection_rule_apply_preset,
-    inspection_rule_save,
 )
 from supervision.services_rectification import rectification_from_finding
 

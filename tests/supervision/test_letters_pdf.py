@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from supervision.exports_letters import chinese_ordinal, letter_pdf_bytes, title_lines
 from supervision.models import SupervisionLetter
-from supervision.pdf_letters import issuer_size_class, official_date, signature_offsets, uncovered_characters
+from etown.documents import issuer_size_class, official_date, signature_offsets, uncovered_characters
 from supervision.services_letters import letter_draft, letter_issue, letter_update
 from supervision.services_rectification import rectification_create
 

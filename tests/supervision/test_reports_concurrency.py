@@ -1,43 +1,21 @@
 """Two people acting on the same report at once: the row lock lets exactly one through.
 Runs on PostgreSQL only (SQLite has no row locks: it serialises whole-database writes)."""
-import threading
 import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from supervision import services_reports as services
 from supervision.models import MonthlyReport
 
 from .test_reports_support import OCTOBER, TODAY, submitted_report
+from tests.concurrency import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks (SELECT … FOR UPDATE) need PostgreSQL"),
 ]
-
-
-def _race(*calls):
-    """Run the calls in threads started together; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as error:  # the outcome is what we compare
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 @pytest.fixture
@@ -55,7 +33,7 @@ def slow_saves(monkeypatch):
 def test_it_lets_one_of_accept_and_return_win(demo, slow_saves):
     report = submitted_report(demo.etown, demo.contractor, OCTOBER)
 
-    results = _race(
+    results = race(
         lambda: services.monthly_report_accept(report=report, by=demo.office),
         lambda: services.monthly_report_return(report=report, by=demo.office, reason="数据有误"),
     )
@@ -69,7 +47,7 @@ def test_it_lets_one_of_accept_and_return_win(demo, slow_saves):
 
 
 def test_it_makes_one_report_of_two_simultaneous_creations(demo, slow_saves):
-    results = _race(*[
+    results = race(*[
         lambda: services.monthly_report_create(etown=demo.etown, period=OCTOBER, by=demo.contractor, today=TODAY)
     ] * 2)
 

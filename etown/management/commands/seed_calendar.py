@@ -4,7 +4,7 @@ Years already in the calendar (seeded before, or entered by an administrator) ar
 """
 from django.core.management.base import BaseCommand, CommandError
 
-from etown.models import CalendarDay, WorkCalendarYear
+from etown.models import CalendarDay
 from etown.workdays import package_years, seed_from_package
 
 

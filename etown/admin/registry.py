@@ -2,8 +2,9 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import admin_calendar  # noqa: F401  (registers the working-day calendar)
-from .models import AuditEvent, Contract, County, ETown, Indicator, Membership, Organization, Task
+
+from .mixins import ReadOnlyAdminMixin
+from ..models import AuditEvent, Contract, County, ETown, Indicator, Membership, Organization, Task
 
 admin.site.site_header = "乡村e镇项目监管平台 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -61,18 +62,9 @@ class ContractAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: nobody edits or deletes the security log."""
 
     list_display = ["at", "kind", "username", "ip_address", "path", "detail"]
     list_filter = ["kind"]
     search_fields = ["username", "detail"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

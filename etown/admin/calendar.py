@@ -1,7 +1,7 @@
 """Admin for the working-day calendar: an administrator enters a new year's holidays
 (e.g. 2027 once the State Council announces them) or corrects a seeded day.
 
-Imported from ``etown/admin.py``.
+Imported from ``etown/admin/__init__.py``.
 """
 from django import forms
 from django.contrib import admin
