@@ -23,7 +23,7 @@ TARGET_BYTES = 200 * 1024
 def _letter(n_items):
     from etown.models import County, ETown
     from supervision.models import Rectification, SupervisionLetter
-    from supervision.services_letters import DEADLINE_MARK
+    from supervision.models.letters import DEADLINE_MARK
 
     county = County(name="临猗县", office_name="临猗县乡村e镇工作领导小组办公室", letter_code="临乡村e镇办督")
     etown = ETown(county=county, name="临猗新城涑水e镇")
@@ -52,7 +52,7 @@ def _measure(label, letter, items):
     from pypdf import PdfReader
     import io
 
-    from supervision.exports_letters import TEMPLATE, letter_document
+    from supervision.exports.letters import TEMPLATE, letter_document
     from etown.documents import render_pdf
 
     context = {"doc": letter_document(letter, items)}

@@ -111,7 +111,7 @@ def bench_export(month, today):
 
     from django.contrib.auth import get_user_model
 
-    from supervision.exports_reports import write_monthly_workbook
+    from supervision.exports.reports import write_monthly_workbook
 
     User = get_user_model()
     for username, label in (
@@ -173,7 +173,7 @@ def build():
     from etown.models import (
         Contract, County, ETown, Indicator, Membership, Organization, Role, Task,
     )
-    from supervision.exports_reports import CODE_ORDER
+    from supervision.exports.reports import CODE_ORDER
     from supervision.models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
     from supervision.models.reports import add_months
 

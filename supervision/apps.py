@@ -6,5 +6,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = "日常监管"
 
     def ready(self):
-        # Each part registers its navigation, e-town panels, reminder sweeps and checks.
-        from . import hooks_inspections, hooks_reports  # noqa: F401
+        # Navigation, e-town panels, reminder sweeps, checks … all registered in one place.
+        from .hooks import register
+
+        register()

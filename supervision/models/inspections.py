@@ -115,7 +115,7 @@ class CountyInspectionRule(models.Model):
 
 class InspectionPlan(models.Model):
     """An e-town's own frequency for one category, overriding the county's rule. Without
-    a row the county rule applies (selectors_inspections.effective_plans)."""
+    a row the county rule applies (selectors.inspections.effective_plans)."""
 
     etown = models.ForeignKey("etown.ETown", verbose_name="e镇项目", on_delete=models.CASCADE, related_name="inspection_plans")
     category = models.CharField("检查类别", max_length=20, choices=InspectionCategory.choices)

@@ -17,6 +17,11 @@ from simple_history.models import HistoricalRecords
 
 __all__ = ["LetterCounter", "SupervisionLetter", "Interview"]
 
+# Written into the requirements where the deadline goes; the letter's deadline field fills
+# it when the letter is printed, so the text can never disagree with the deadline. Here,
+# beside the model, because both the drafting service and the PDF read it.
+DEADLINE_MARK = "【整改期限】"
+
 
 class LetterCounter(models.Model):
     county = models.ForeignKey("etown.County", verbose_name="发文机关（区县）", on_delete=models.CASCADE, related_name="+")

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.supervision.test_reports_support import PDF_BYTES, pin_today
+from tests.supervision.reports.support import PDF_BYTES, pin_today
 
 from .conftest import login
 

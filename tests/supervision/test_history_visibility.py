@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from supervision.models import SupervisionLetter
-from supervision.services_letters import interview_create, letter_draft
-from supervision.services_rectification import rectification_create
+from supervision.services.letters import interview_create, letter_draft
+from supervision.services.rectification import rectification_create
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from etown.models import County
-from supervision.exports_reports import write_monthly_workbook
-from supervision.permissions_reports import can_export_monthly_data
-from supervision.selectors_reports import parse_month
+from supervision.exports.reports import write_monthly_workbook
+from supervision.permissions import can_export_monthly_data
+from supervision.selectors.reports import parse_month
 
 
 class Command(BaseCommand):

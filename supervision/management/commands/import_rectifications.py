@@ -1,5 +1,5 @@
 """manage.py import_rectifications <etown-id> <file.xlsx>: import a feedback list as
-rectification items of one e-town, all or nothing (services_rectification.rectifications_import)."""
+rectification items of one e-town, all or nothing (services.rectification.rectifications_import)."""
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from etown.models import ETown, Membership, Role
 from supervision.models import Rectification
-from supervision.services_rectification import rectifications_import
+from supervision.services.rectification import rectifications_import
 
 
 class Command(BaseCommand):

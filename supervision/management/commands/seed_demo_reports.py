@@ -12,10 +12,10 @@ from django.utils import timezone
 from etown.models import ETown, Membership, Role
 from etown.notifications import notification_mark_read
 from etown.workdays import WorkCalendar
-from supervision import services_reports as services
 from supervision.models import MonthlyReport
 from supervision.models.reports import add_months, months_between
-from supervision.selectors_reports import RATE_UNITS, latest_due_month, reporting_etowns
+from supervision.selectors.reports import RATE_UNITS, latest_due_month, reporting_etowns
+from supervision.services import reports as services
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
 def _figure(indicator, period, months_done, months_total):
     """A plausible cumulative figure on the way to the target (year to date for a yearly
     target): some ahead of schedule, some behind, whole numbers for counts."""
-    from supervision.exports_reports import COUNT_UNITS
+    from supervision.exports.reports import COUNT_UNITS
 
     target = indicator.target
     if indicator.unit.strip() in RATE_UNITS:

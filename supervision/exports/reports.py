@@ -1,0 +1,326 @@
+"""The monthly data workbook for the departments (高平 000 §5(2): 按月将有关数据报送至发改、
+工信、商务、科技部门; 临猗 004 §9(4): 定期统计市场主体、产值、网络零售额等数据).
+
+One row per e-town with its month's figures (one pair of columns per target, aligned
+across e-towns by ``Indicator.code``), a sheet of task progress and a sheet explaining the
+figures. Written with openpyxl's write-only mode, e-towns read in chunks, so memory stays
+flat in the number of rows (DESIGN.md, pitfalls); the file is built in a temporary file
+and handed back whole (an .xlsx is a zip written at ``save()``).
+"""
+import tempfile
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from etown.models import LIVE_CONTRACTS, Contract, Indicator, Task
+from etown.permissions import visible_etowns
+
+from ..models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
+from ..models.reports import last_day_of_month
+from ..selectors.reports import RATE_UNITS, with_reporting_start
+
+CHUNK = 200
+# The order of the departments' columns: the figures 004 §9(4) and 000 §5(2) name first.
+CODE_ORDER = [
+    "new_entities", "output_value", "online_retail", "online_retail_growth", "total_investment", "employment",
+    "training", "cross_border_training", "leading_firms", "small_brands", "online_products", "experts",
+    "business_leaders", "influencers", "finance_outlets", "telecom_outlets", "research_institutes", "tax",
+]
+COUNT_UNITS = {"个", "人", "人次", "家", "款", "次", "项", "所", "处", "家次", "场", "期"}
+MONEY_FORMAT = "#,##0.00"
+COUNT_FORMAT = "#,##0"
+RATE_FORMAT = '0.00"%"'
+DATE_FORMAT = "yyyy-mm-dd"
+
+HEADER_FONT = Font(name="宋体", bold=True, size=11)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+THIN = Side(style="thin", color="999999")
+HEADER_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+    number_format: str | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorColumn:
+    key: str  # the code, or the name when the target has no code
+    unit: str
+    name: str
+
+    @property
+    def number_format(self):
+        if self.unit.strip() in RATE_UNITS:
+            return RATE_FORMAT
+        return COUNT_FORMAT if self.unit.strip() in COUNT_UNITS else MONEY_FORMAT
+
+
+def display_width(text):
+    """Excel column width for ``text``: a CJK character takes about two Latin widths."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+
+
+def _header_row(ws, columns):
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    cells = []
+    for column in columns:
+        cell = WriteOnlyCell(ws, value=column.header)
+        cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, HEADER_ALIGN, HEADER_BORDER
+        cells.append(cell)
+    ws.row_dimensions[1].height = 36
+    ws.append(cells)
+
+
+def _row(ws, columns, values):
+    cells = []
+    for column, value in zip(columns, values):
+        cell = WriteOnlyCell(ws, value=value)
+        if column.number_format and value is not None:
+            cell.number_format = column.number_format
+        cells.append(cell)
+    ws.append(cells)
+
+
+def _column(header, *, min_width=8, max_width=40, number_format=None):
+    return Column(header, min(max(display_width(header) + 2, min_width), max_width), number_format)
+
+
+def _etowns(user, month, county=None):
+    """The e-towns in the workbook: those owing the month's report, and any that filed one."""
+    end = last_day_of_month(month)
+    has_report = MonthlyReport.objects.filter(etown=OuterRef("pk"), period=month)
+    contractor = (
+        Contract.objects.filter(etown=OuterRef("pk"), status__in=LIVE_CONTRACTS)
+        .order_by("signed_on", "pk")
+        .values("contractor__name")[:1]
+    )
+    qs = with_reporting_start(visible_etowns(user))
+    if county is not None:
+        qs = qs.filter(county=county)
+    return (
+        qs.filter(Q(reporting_start__lte=end, live_contract__isnull=False) | Exists(has_report))
+        .select_related("county")
+        .annotate(contractor_name=Subquery(contractor))
+        .order_by("county__name", "name", "pk")
+    )
+
+
+def _indicator_columns(etowns):
+    rows = (
+        Indicator.objects.filter(etown__in=etowns.values("pk"))
+        .order_by()
+        .values_list("code", "name", "unit")
+        .distinct()
+    )
+    columns = {}
+    for code, name, unit in rows:
+        key = code or name
+        columns.setdefault((key, unit), IndicatorColumn(key, unit, name))
+    rank = {code: i for i, code in enumerate(CODE_ORDER)}
+    return sorted(columns.values(), key=lambda c: (rank.get(c.key, len(rank)), c.name, c.unit))
+
+
+def _chunks(qs):
+    """The e-towns in chunks of CHUNK, in the queryset's order: the ordered ids first (one
+    small query), then each chunk by primary key, so no chunk re-sorts or skips the whole
+    table (OFFSET) and memory holds one chunk of rows at a time."""
+    ids = list(qs.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk_ids = ids[start:start + CHUNK]
+        rows = {e.pk: e for e in qs.order_by().filter(pk__in=chunk_ids)}
+        yield [rows[pk] for pk in chunk_ids]
+
+
+def _status_label(report, include_pending):
+    if report is None:
+        return "未报送"
+    if report.status == MonthlyReport.Status.ACCEPTED:
+        return "已审核"
+    if report.status in MonthlyReport.WAITING:
+        return "待审核（数据已列入）" if include_pending else "待审核（数据未列入）"
+    if report.status == MonthlyReport.Status.RETURNED:
+        return "已退回修改"
+    return "草稿未报送"
+
+
+def _usable(report, include_pending):
+    if report is None:
+        return False
+    return report.status == MonthlyReport.Status.ACCEPTED or (include_pending and report.status in MonthlyReport.WAITING)
+
+
+def write_monthly_workbook(out, *, user, month, county=None, include_pending=False, today=None):
+    """Write the month's workbook to ``out`` (a path or a binary file). Returns the number
+    of e-towns written."""
+    today = today or timezone.localdate()
+    wb = Workbook(write_only=True)
+    etowns = _etowns(user, month, county)
+    ind_columns = _indicator_columns(etowns)
+    label = f"{month.year}年{month.month}月"
+
+    # Sheet 1: one row per e-town ---------------------------------------------------
+    ws = wb.create_sheet("各镇月度数据")
+    fixed = [
+        _column("序号", min_width=6), _column("区县", min_width=10), Column("e镇项目", 34),
+        _column("项目类型", min_width=12), Column("承办企业", 30), _column("月报状态", min_width=16),
+        _column("报送日期", min_width=12, number_format=DATE_FORMAT), _column("是否逾期", min_width=10),
+        _column("本月专项资金使用（元）", number_format=MONEY_FORMAT),
+        _column("累计专项资金使用（元）", number_format=MONEY_FORMAT),
+    ]
+    value_columns = []
+    for column in ind_columns:
+        suffix = f"（{column.unit}）" if column.unit else ""
+        value_columns.append(_column(f"{column.name}{suffix}\n本月", min_width=12, number_format=column.number_format))
+        value_columns.append(_column(f"{column.name}{suffix}\n累计", min_width=12, number_format=column.number_format))
+    columns = fixed + value_columns
+    ws.freeze_panes = "D2"
+    _header_row(ws, columns)
+    col_index = {(c.key, c.unit): i for i, c in enumerate(ind_columns)}
+    statuses = ([MonthlyReport.Status.ACCEPTED] + (list(MonthlyReport.WAITING) if include_pending else []))
+    written = 0
+    for chunk in _chunks(etowns):
+        ids = [e.pk for e in chunk]
+        reports = {r.etown_id: r for r in MonthlyReport.objects.filter(etown_id__in=ids, period=month)}
+        usable_ids = [r.pk for r in reports.values() if _usable(r, include_pending)]
+        values = {}
+        for report_id, code, name, unit, month_value, cumulative in MonthlyReportIndicatorLine.objects.filter(
+            report_id__in=usable_ids
+        ).values_list(
+            "report_id", "indicator__code", "indicator__name", "indicator__unit", "month_value", "cumulative_value",
+        ):
+            values[(report_id, col_index.get((code or name, unit)))] = (month_value, cumulative)
+        cumulative_funds = dict(
+            MonthlyReport.objects.filter(etown_id__in=ids, period__lte=month, status__in=statuses)
+            .order_by()
+            .values("etown_id")
+            .annotate(total=Sum("fund_use"))
+            .values_list("etown_id", "total")
+        )
+        for etown in chunk:
+            written += 1
+            report = reports.get(etown.pk)
+            usable = _usable(report, include_pending)
+            row = [
+                written, etown.county.name, etown.name, etown.get_kind_display(), etown.contractor_name or "",
+                _status_label(report, include_pending),
+                report.first_submitted_on if report and report.first_submitted_on else None,
+                ("是" if report.is_late(today) else "否") if report else ("是" if etown.reporting_start else "—"),
+                report.fund_use if usable else None,
+                cumulative_funds.get(etown.pk),
+            ]
+            for i in range(len(ind_columns)):
+                month_value, cumulative = values.get((report.pk, i), (None, None)) if usable else (None, None)
+                row.extend([month_value, cumulative])
+            _row(ws, columns, row)
+
+    # Sheet 2: task progress --------------------------------------------------------
+    ts = wb.create_sheet("建设任务进度")
+    task_columns = [
+        _column("序号", min_width=6), _column("区县", min_width=10), Column("e镇项目", 34),
+        _column("任务类别", min_width=14), Column("建设内容", 46), _column("预算（元）", min_width=16, number_format=MONEY_FORMAT),
+        _column("计划完成日期", number_format=DATE_FORMAT), _column("本月进度（%）", number_format=COUNT_FORMAT),
+        Column("进展说明", 46), _column("月报状态", min_width=16),
+    ]
+    ts.freeze_panes = "D2"
+    _header_row(ts, task_columns)
+    n = 0
+    for chunk in _chunks(etowns):
+        by_id = {e.pk: e for e in chunk}
+        reports = {
+            r.etown_id: r for r in MonthlyReport.objects.filter(etown_id__in=by_id, period=month)
+        }
+        usable_ids = [r.pk for r in reports.values() if _usable(r, include_pending)]
+        lines = {
+            task_id: (progress, note)
+            for task_id, progress, note in MonthlyReportTaskLine.objects.filter(report_id__in=usable_ids).values_list(
+                "task_id", "progress", "note"
+            )
+        }
+        tasks = Task.objects.filter(etown_id__in=by_id).only(
+            "pk", "etown_id", "category", "title", "budget", "planned_completion", "position",
+        )
+        rank = {pk: i for i, pk in enumerate(by_id)}
+        ordered = sorted(tasks, key=lambda t: (rank[t.etown_id], t.position, t.pk))
+        for task in ordered:
+            n += 1
+            etown = by_id[task.etown_id]
+            progress, note = lines.get(task.pk, (None, ""))
+            _row(ts, task_columns, [
+                n, etown.county.name, etown.name, task.get_category_display(), task.title, task.budget,
+                task.planned_completion, progress, note,
+                _status_label(reports.get(etown.pk), include_pending),
+            ])
+
+    # Sheet 3: what the figures mean ------------------------------------------------
+    ns = wb.create_sheet("说明")
+    note_columns = [Column("项目", 16), Column("内容", 90)]
+    _header_row(ns, note_columns)
+    generated = timezone.localtime()
+    for key, value in [
+        ("报表月份", label),
+        ("生成时间", generated.strftime("%Y-%m-%d %H:%M")),
+        ("生成人", user.get_full_name() or user.get_username()),
+        ("项目数", written),
+        ("数据口径", "以领导小组办公室审核通过的承办企业月度报告为准" + ("；待审核月报的数据已一并列入，并在“月报状态”列注明。" if include_pending else "。")),
+        ("本月 / 累计", "年度目标的“累计”为本年 1 月至本月累计；累计目标的“累计”为项目实施以来累计。"),
+        ("金额单位", "专项资金为元；指标金额的单位见各列标题（如 万元）。"),
+        ("依据", "高平市乡村e镇日常监管方案 五(二)：按月将有关数据报送至市发改、工信、商务、科技部门；"
+                 "临猗新城涑水e镇实施方案 九(四)：定期统计市场主体、产值、网络零售额等数据。"),
+    ]:
+        _row(ns, note_columns, [key, value])
+    wb.save(out)
+    return written
+
+
+def monthly_workbook_file(**kwargs):
+    """The workbook in an anonymous temporary file, rewound, for a FileResponse (which
+    closes, and so deletes, it when sent)."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    write_monthly_workbook(handle, **kwargs)
+    handle.seek(0)
+    return handle
+
+
+def workbook_filename(month, county=None):
+    scope = county.name if county is not None else "全部区县"
+    return f"乡村e镇月度数据报表_{scope}_{month.year}年{month.month:02d}月.xlsx"
+
+
+
+def single_report_workbook(report):
+    """One report as a small workbook (bytes), for the e-town's dossier: the written
+    material the contractor files every month (通城 001 §1(2): 形成书面材料)."""
+    import io
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("月度报告")
+    columns = [Column("项目", 24), Column("内容", 70), Column("本月值 / 进度（%）", 16), Column("累计值", 14),
+               Column("说明", 40)]
+    _header_row(ws, columns)
+    rows = [
+        ("e镇项目", report.etown.name), ("报告月份", report.period_label), ("状态", report.get_status_display()),
+        ("报送期限", f"{report.due_date:%Y-%m-%d}"),
+        ("首次报送", f"{report.first_submitted_on:%Y-%m-%d}" if report.first_submitted_on else "—"),
+        ("本月工作总结", report.work_summary), ("本月专项资金使用（元）", report.fund_use),
+        ("下月工作计划", report.next_plan), ("审核意见", report.review_note),
+    ]
+    for key, value in rows:
+        _row(ws, columns, [key, value])
+    for line in report.task_lines.select_related("task"):
+        _row(ws, columns, [f"任务：{line.task.get_category_display()}", line.task.title,
+                           line.progress, None, line.note])
+    for line in report.indicator_lines.select_related("indicator"):
+        _row(ws, columns, [f"指标（{line.unit}）", line.indicator.name, line.month_value, line.cumulative_value, line.note])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,331 @@
+"""Everything supervision plugs into etown's hub (navigation, e-town panels, dashboard
+cards, county metrics, disbursement checks, dossier sources, history sources, reminder
+sweeps, demo seeders), so that etown renders it without importing supervision
+(DESIGN.md, architecture).
+
+``register()`` does every registration; ``SupervisionConfig.ready()`` calls it. Nothing
+registers at import time. The Celery task of letters is found by Celery's autodiscovery
+(``supervision.tasks``).
+"""
+import datetime
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from etown.history import register_history_source
+from etown.hub import Check, DossierItem, Metric, NavItem, Panel, hub
+from etown.models import County, Role
+from etown.notifications import register_sweep
+from etown.permissions import county_scope, has_role, has_scope, in_scope, visible_etowns
+
+from .exports.reports import single_report_workbook
+from .management.commands.seed_demo_reports import seed_reports
+from .models import (
+    CountyInspectionRule,
+    EscalationLevel,
+    Inspection,
+    InspectionPlan,
+    Interview,
+    MonthlyReport,
+    Rectification,
+    RectificationEscalation,
+    SupervisionLetter,
+    overdue_q,
+)
+from .permissions import (
+    can_file_reports,
+    can_record_inspection,
+    can_see_inspections,
+    can_see_review_queue,
+    can_supervise,
+    is_contractor,
+)
+from .selectors.inspections import ACTIVE_PHASES, due_rows, latest_funds_inspection, rule_for_county
+from .selectors.rectification import blocking_items, repeatedly_overdue_contractors, status_summary, with_overdue
+from .selectors.reports import (
+    contractor_months,
+    count_overdue,
+    count_waiting,
+    indicator_chart_data,
+    late_expression,
+    open_months,
+    queue_counts,
+    track_indicator,
+)
+from .services.inspections import inspection_rule_apply_preset
+from .services.reminders import sweep_draft_letters, sweep_inspections_due, sweep_rectification_deadlines
+from .services.reports import sweep_monthly_reports
+
+
+def register():
+    """Every registration of supervision with etown's hub, once, from ``ready()``."""
+    _register_inspections_rectification_letters()
+    _register_reports()
+
+
+# Inspections, rectification and letters ----------------------------------------------------
+
+
+def _register_inspections_rectification_letters():
+    # Navigation
+    hub.register_nav(NavItem("监督检查", "inspection_due_list", order=30, visible=can_see_inspections))
+    hub.register_nav(NavItem("整改台账", "rectification_list", order=32))
+    hub.register_nav(NavItem("督办函", "letter_list", order=34))
+
+    # The e-town page and the dashboard
+    hub.register_panel(Panel("inspections", "监督检查", "supervision/inspections/_panel.html", inspections_panel, order=40))
+    hub.register_panel(Panel("rectification", "整改与督办", "supervision/rectification/_panel.html", rectification_panel, order=41))
+    hub.register_dashboard_card(Panel("rectification", "整改督办", "supervision/rectification/_dashboard_card.html", dashboard_card, order=40))
+    hub.register_metric(Metric(
+        "rectification_overdue", "逾期整改事项", lambda ids: _items(ids).filter(overdue_q(timezone.localdate())).count(),
+        group="整改督办", order=40, url_name="rectification_list", tone="danger",
+    ))
+    hub.register_metric(Metric(
+        "rectification_submitted", "待核验整改事项",
+        lambda ids: _items(ids).filter(status=Rectification.Status.SUBMITTED).count(),
+        group="整改督办", order=41, url_name="rectification_list", tone="warning",
+    ))
+    hub.register_metric(Metric(
+        "repeat_overdue_contractors", "多次逾期未整改的承办企业",
+        lambda ids: {f"{name}（{etown}）": n for name, etown, _, n in repeatedly_overdue_contractors(ids, timezone.localdate())},
+        group="整改督办", order=42, url_name="rectification_list", tone="danger",
+    ))
+
+    # Disbursement gates read by funds (004 annex 2 art. 12(3); 000 §6(三))
+    hub.register_check(Check(group="disbursement", key="rectification", label="无逾期或被退回的整改事项",
+                             func=check_rectification, order=30))
+    hub.register_check(Check(group="disbursement", key="funds_inspection", label="拨付前资金检查",
+                             func=check_funds_inspection, order=31))
+
+    # Reminders and the daily drafting of letters
+    register_sweep("inspections_due", sweep_inspections_due)
+    register_sweep("rectification_deadlines", sweep_rectification_deadlines)
+    register_sweep("supervision_letters_draft", sweep_draft_letters)
+
+    # The e-town change log
+    register_history_source("监督检查", lambda etown: Inspection.history.filter(etown_id=etown.pk))
+    register_history_source("检查计划", lambda etown: InspectionPlan.history.filter(etown_id=etown.pk))
+    register_history_source("整改事项", lambda etown: Rectification.history.filter(etown_id=etown.pk))
+    register_history_source("督办函", lambda etown: SupervisionLetter.history.filter(etown_id=etown.pk))
+    register_history_source("约谈", lambda etown: Interview.history.filter(etown_id=etown.pk))
+
+    # The dossier (档案, 004 annex 2 art. 18)
+    hub.register_dossier_source("supervision_inspections_letters", lambda etown: list(_letters_and_inspections_dossier(etown)))
+
+    hub.register_demo_seeder("inspection-rules", _seed_demo_rules, order=20)
+
+
+def _items(county_ids):
+    qs = Rectification.objects.all()
+    return qs if county_ids is None else qs.filter(etown__county_id__in=county_ids)
+
+
+def _letters_and_inspections_dossier(etown):
+    for letter in SupervisionLetter.objects.filter(etown=etown, pdf__isnull=False).select_related("pdf"):
+        yield DossierItem("督办函", f"{letter.number} {letter.title}", letter.issued_on, "办公室", letter.pdf.original_name,
+                          stored_file=letter.pdf)
+    for inspection in Inspection.objects.filter(etown=etown).prefetch_related("files"):
+        for f in inspection.files.all():
+            yield DossierItem("检查", f"{inspection} · {f.original_name}", inspection.inspected_on, "办公室", f.original_name,
+                              stored_file=f)
+
+
+def _seed_demo_rules(system):
+    """The demo counties take their own seed's inspection rule: 临猗 004 annex 4 §4,
+    安泽 002 art. 13, 高平 000 §6 (with a funds inspection before every disbursement)."""
+    created = False
+    for name, preset in (("临猗县", "linyi"), ("安泽县", "anze"), ("高平市", "gaoping")):
+        county = County.objects.filter(name=name).first()
+        if county is not None and not CountyInspectionRule.objects.filter(county=county).exists():
+            inspection_rule_apply_preset(county=county, preset=preset, by=system)
+            created = True
+    return created
+
+
+# Checks other apps read through the hub (funds' disbursement gates), so that funds never
+# imports supervision's internals. ``func(etown, **ctx) -> (passed, reason)``; ``ctx``
+# may carry ``today`` (and ``request``, unused here).
+
+
+def _date(d):
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def check_rectification(etown, **ctx):
+    """004 annex 2 art. 12(3): 若在日常监管、考核验收、绩效评价等各环节中发现问题，要限时整改，
+    整改后仍不合格的，专项资金不予拨付. Blocks while an item is overdue or sent back."""
+    today = ctx.get("today") or timezone.localdate()
+    items = list(blocking_items(etown, today)[:50])
+    if not items:
+        return True, "无逾期或被退回的整改事项"
+    overdue = [i for i in items if i.is_overdue(today)]
+    sent_back = [i for i in items if i.status == i.Status.SENT_BACK and not i.is_overdue(today)]
+    parts = []
+    if overdue:
+        parts.append(f"{len(overdue)} 项逾期未整改（最早期限 {_date(overdue[0].due_date)}）")
+    if sent_back:
+        parts.append(f"{len(sent_back)} 项整改核验未通过被退回")
+    examples = "；".join(f"“{i.problem[:20]}”" for i in items[:3])
+    return False, f"有{'，'.join(parts)}：{examples}。须整改销号后方可拨付（临猗资金办法第十二条（三））。"
+
+
+def check_funds_inspection(etown, **ctx):
+    """000 §6(三): 财政资金拨付前进行检查 — where the county's rule asks for it, a funds
+    inspection within the configured window before the disbursement."""
+    today = ctx.get("today") or timezone.localdate()
+    rule = rule_for_county(etown.county)
+    if not rule.funds_before_disbursement:
+        return True, "本县未要求拨付前资金检查"
+    since = today - datetime.timedelta(days=rule.funds_window_days)
+    found = latest_funds_inspection(etown, since, today)
+    if found is not None:
+        return True, f"已于{_date(found.inspected_on)}开展资金使用情况检查（{rule.funds_window_days}天内有效）"
+    return False, (
+        f"本县要求拨付前开展资金使用情况检查：{_date(since)}以来未检查，"
+        f"请先记录一次资金使用情况检查（高平方案第六条（三））。"
+    )
+
+
+# Contexts of the panels this part adds to the e-town page and the dashboard -----------------
+
+
+def inspections_panel(request, etown):
+    """Plan status per category and the latest inspections (4 queries)."""
+    today = timezone.localdate()
+    return {
+        "rows": due_rows([etown], today),
+        "recent": Inspection.objects.filter(etown=etown).select_related("agency").order_by("-inspected_on", "-pk")[:5],
+        "can_record": can_record_inspection(request.user, etown),
+        "today": today,
+    }
+
+
+def rectification_panel(request, etown):
+    """Counts, the items that block payments, the escalation ladder with who escalated
+    when, and the latest letters (a fixed number of queries)."""
+    today = timezone.localdate()
+    user = request.user
+    ladder = (
+        Rectification.objects.filter(etown=etown, escalation_level__gte=EscalationLevel.FIRST)
+        .prefetch_related(Prefetch(
+            "escalations", queryset=RectificationEscalation.objects.select_related("letter", "escalated_by").order_by("level")
+        ))
+        .order_by("-escalation_level", "due_date")
+    )
+    letters = SupervisionLetter.objects.filter(etown=etown).exclude(status=SupervisionLetter.Status.CANCELLED)
+    if not in_scope(user, etown.county_id):
+        letters = letters.filter(status=SupervisionLetter.Status.ISSUED).exclude(kind=SupervisionLetter.Kind.TERMINATION)
+    return {
+        "summary": status_summary(etown, today),
+        "blocking": with_overdue(blocking_items(etown, today), today)[:10],
+        "ladder": list(with_overdue(ladder, today)[:20]),
+        "rungs": EscalationLevel.choices[1:],
+        "letters": letters.select_related("pdf").order_by("-drafted_at")[:5],
+        "can_manage": can_supervise(user, etown),
+        "today": today,
+    }
+
+
+def dashboard_card(request, _none):
+    """The user's overview: overdue items, items awaiting verification, drafts to review,
+    letters to acknowledge, overdue planned inspections, repeatedly overdue contractors."""
+    user = request.user
+    today = timezone.localdate()
+    etowns = visible_etowns(user)
+    items = Rectification.objects.filter(etown__in=etowns)
+    province_wide, county_ids = county_scope(user)
+    government = has_scope(user)
+    context = {
+        "overdue": items.filter(overdue_q(today)).count(),
+        "submitted": items.filter(status=Rectification.Status.SUBMITTED).count() if government else None,
+        "government": government,
+        "is_contractor": has_role(user, Role.CONTRACTOR),
+    }
+    letters = SupervisionLetter.objects.filter(etown__in=etowns)
+    if government:
+        context["drafts"] = letters.filter(status=SupervisionLetter.Status.DRAFT).count()
+        context["repeat"] = repeatedly_overdue_contractors(None if province_wide else county_ids, today)[:5]
+        context["inspections_overdue"] = sum(
+            1 for r in due_rows(etowns.filter(phase__in=ACTIVE_PHASES).select_related("county"), today) if r.state == "overdue"
+        )
+    if context["is_contractor"]:
+        context["unacknowledged"] = letters.filter(
+            status=SupervisionLetter.Status.ISSUED, acknowledged_at__isnull=True
+        ).exclude(kind=SupervisionLetter.Kind.TERMINATION).count()
+    if not (context["overdue"] or government or context["is_contractor"]):
+        return None
+    return context
+
+
+# Monthly reports ---------------------------------------------------------------------------
+
+
+def _register_reports():
+    hub.register_nav(NavItem("月报审核", "report_queue", order=30, visible=lambda u: bool(can_see_review_queue(u))))
+    hub.register_nav(NavItem("月度报告", "report_mine", order=31, visible=is_contractor))
+    hub.register_panel(Panel("indicator_tracking", "指标跟踪", "supervision/reports/_panel_tracking.html", _tracking_context, order=20))
+    hub.register_panel(Panel("monthly_reports", "月度报告", "supervision/reports/_panel_reports.html", _reports_context, order=21))
+    hub.register_dashboard_card(Panel("monthly_reports", "月度报告", "supervision/reports/_dashboard_card.html", _dashboard_context, order=20))
+    hub.register_metric(Metric("reports_waiting", "待审核月报", count_waiting, group="月度报告", order=20, url_name="report_queue"))
+    hub.register_metric(Metric("reports_overdue", "逾期未报月报", count_overdue, group="月度报告", order=21, url_name="report_queue",
+                               tone="danger"))
+    hub.register_dossier_source("monthly_reports", _reports_dossier)
+    register_history_source(
+        "月度报告", lambda etown: MonthlyReport.history.filter(etown_id=etown.pk),
+        describe=lambda row: f"{row.period.year}年{row.period.month}月月报", shared=True,
+    )
+    register_sweep("monthly_reports", sweep_monthly_reports)
+    hub.register_demo_seeder("monthly-reports", lambda system: seed_reports(), order=30)
+
+
+def _tracking_context(request, etown):
+    indicators = list(etown.indicators.all())
+    if not indicators:
+        return None
+    return {
+        "tracks": [track_indicator(i, etown) for i in indicators],
+        "chart": indicator_chart_data(etown, indicators),
+    }
+
+
+def _reports_context(request, etown):
+    today = timezone.localdate()
+    reports = list(
+        MonthlyReport.objects.filter(etown=etown).annotate(late=late_expression(today)).order_by("-period")[:12]
+    )
+    can_file = can_file_reports(request.user, etown)
+    missing = []
+    if can_file:
+        taken = set(MonthlyReport.objects.filter(etown=etown).values_list("period", flat=True))
+        missing = [m for m in reversed(open_months(etown, today)) if m not in taken][:6]
+    return {"reports": reports, "can_file": can_file, "missing_months": missing}
+
+
+def _dashboard_context(request, _):
+    user = request.user
+    if can_see_review_queue(user):
+        return {"mode": "office", "counts": queue_counts(user)}
+    if is_contractor(user):
+        rows = [r for r in contractor_months(user) if r.report is None or r.report.status != "accepted"]
+        rows.sort(key=lambda r: r.due)
+        return {"mode": "contractor", "rows": rows[:6]}
+    return None
+
+
+def _reports_dossier(etown):
+    items = []
+    reports = MonthlyReport.objects.filter(etown=etown, status=MonthlyReport.Status.ACCEPTED).prefetch_related(
+        "attachments"
+    ).order_by("period")
+    for report in reports:
+        items.append(DossierItem(
+            category="月报", title=f"{report.period_label}月度报告", date=report.reviewed_at and timezone.localdate(report.reviewed_at),
+            source="承办企业", filename=f"{etown.name}_{report.period:%Y-%m}_月度报告.xlsx",
+            content=lambda report=report: single_report_workbook(report),
+        ))
+        for f in report.attachments.all():
+            items.append(DossierItem(
+                category="月报", title=f"{report.period_label}月报附件：{f.original_name}",
+                date=timezone.localdate(f.uploaded_at), source="承办企业", filename=f.original_name, stored_file=f,
+            ))
+    return items

@@ -1,0 +1,1 @@
+"""Reads of supervision, one module per sub-domain: reports, inspections, rectification."""

@@ -1,0 +1,140 @@
+"""Reads of rectification items, for this app's pages and for the apps above it.
+
+Other apps call ``items_for_source``, ``open_items_for_source`` and ``blocking_items``
+(acceptance shows the items of an evaluation; funds' disbursement gate asks for
+blocking items through the hub check registered in hooks).
+"""
+from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.utils import timezone
+
+from etown.models import LIVE_CONTRACTS, Contract
+from etown.permissions import has_scope, visible_etowns
+
+from ..models import EscalationLevel, Rectification, overdue_q
+
+
+def source_label(obj):
+    """"app_label.model_name" of a source record (the form stored in source_type)."""
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def items_for_source(source_obj):
+    """Every item opened from ``source_obj`` (an evaluation, a review, an inspection …)."""
+    return Rectification.objects.filter(source_type=source_label(source_obj), source_id=source_obj.pk)
+
+
+def open_items_for_source(source_obj):
+    """The items of ``source_obj`` not yet closed (销号)."""
+    return items_for_source(source_obj).exclude(status=Rectification.Status.CLOSED)
+
+
+def blocking_items(etown, today=None):
+    """Items that block a disbursement (004 annex 2 art. 12(3): a problem found by daily
+    supervision, evaluation or acceptance that is not rectified in time, or whose
+    rectification failed verification): overdue on ``today``, or sent back."""
+    today = today or timezone.localdate()
+    return Rectification.objects.filter(etown=etown).filter(
+        overdue_q(today) | Q(status=Rectification.Status.SENT_BACK)
+    ).order_by("due_date", "pk")
+
+
+def with_overdue(qs, today):
+    """Annotate ``overdue`` (bool) computed on ``today``."""
+    return qs.annotate(
+        overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
+LEDGER_FILTERS = ("status", "source", "unit", "overdue", "etown", "level", "q")
+
+
+def sees_termination(user):
+    """The proposal to terminate a contract (rung 3 of 004 附件4 第二条) is a request to the
+    county government: government roles see it; the contractor and agency do not."""
+    return has_scope(user)
+
+
+def hide_termination(items, user):
+    """Show rung 3 as rung 2 to those who may not see the proposal (in memory only)."""
+    if not sees_termination(user):
+        for item in items:
+            if item.escalation_level > EscalationLevel.SECOND:
+                item.escalation_level = EscalationLevel.SECOND
+    return items
+
+
+def ledger(user, *, today, etown=None, status="", source="", unit="", overdue="", level="", q="", etown_id=""):
+    """The 整改台账: items of the e-towns the user may see, filtered; one query."""
+    qs = Rectification.objects.filter(etown__in=visible_etowns(user)).select_related("etown__county")
+    if etown is not None:
+        qs = qs.filter(etown=etown)
+    elif etown_id:
+        qs = qs.filter(etown_id=etown_id)
+    if status:
+        qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source=source)
+    if unit:
+        qs = qs.filter(Q(units__icontains=unit) | Q(persons__icontains=unit))
+    if level != "":
+        wanted = int(level)
+        if not sees_termination(user) and wanted >= EscalationLevel.SECOND:
+            # Outside government the proposal to terminate is not shown: it reads as level 2.
+            qs = qs.filter(escalation_level__gte=EscalationLevel.SECOND) if wanted == EscalationLevel.SECOND else qs.none()
+        else:
+            qs = qs.filter(escalation_level=wanted)
+    if q:
+        qs = qs.filter(Q(problem__icontains=q) | Q(measures__icontains=q) | Q(ref=q))
+    if overdue == "1":
+        qs = qs.filter(overdue_q(today))
+    elif overdue == "0":
+        qs = qs.exclude(overdue_q(today))
+    return with_overdue(qs, today).order_by("etown__county__name", "etown__name", "due_date", "pk")
+
+
+def status_summary(etown, today):
+    """Counts for the e-town page: by status, overdue and sent back (one query)."""
+    S = Rectification.Status
+    return Rectification.objects.filter(etown=etown).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=~Q(status=S.CLOSED)),
+        closed=Count("pk", filter=Q(status=S.CLOSED)),
+        submitted=Count("pk", filter=Q(status=S.SUBMITTED)),
+        sent_back=Count("pk", filter=Q(status=S.SENT_BACK)),
+        overdue=Count("pk", filter=overdue_q(today)),
+        escalated=Count("pk", filter=Q(escalation_level__gte=EscalationLevel.FIRST) & ~Q(status=S.CLOSED)),
+    )
+
+
+# Who to tell -------------------------------------------------------------------------------
+
+
+
+def contractor_of(etown):
+    """The e-town's contractor (the first live contract's), or None."""
+    contract = (
+        Contract.objects.filter(etown=etown, status__in=LIVE_CONTRACTS).select_related("contractor").order_by("signed_on", "pk").first()
+    )
+    return contract
+
+
+# The county dashboard ----------------------------------------------------------------------
+
+REPEAT_THRESHOLD = 2
+
+
+def repeatedly_overdue_contractors(county_ids, today, threshold=REPEAT_THRESHOLD):
+    """Contractors with at least ``threshold`` items not rectified in time, overdue now
+    or escalated at least once (000 §1(三), 001 §1(四): 多次存在问题且未及时整改).
+    [(contractor name, e-town name, e-town id, count)], one query, most first."""
+    late = overdue_q(today) | Q(escalation_level__gte=EscalationLevel.FIRST)
+    qs = Rectification.objects.filter(late, etown__contracts__status__in=LIVE_CONTRACTS)
+    if county_ids is not None:
+        qs = qs.filter(etown__county_id__in=county_ids)
+    rows = (
+        qs.values("etown__contracts__contractor__name", "etown__name", "etown_id")
+        .annotate(n=Count("pk", distinct=True))
+        .filter(n__gte=threshold)
+        .order_by("-n", "etown__name")
+    )
+    return [(r["etown__contracts__contractor__name"], r["etown__name"], r["etown_id"], r["n"]) for r in rows]

@@ -1,0 +1,441 @@
+"""Every write to letters (督办函 and the later rungs of the ladder) and interviews.
+
+A letter is drafted (by staff, or by the daily sweep for overdue items), edited while a
+draft, and issued: issuing numbers it, escalates its items one rung (004 annex 4 §2)
+and queues the Celery task that renders and stores its PDF once. An issued letter is
+never edited and its PDF never regenerated; a correction is a new letter.
+"""
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from etown import workdays
+from etown.documents import official_date, uncovered_characters
+from etown.models import ETown, Organization, StoredFile
+from etown.notifications import notify
+from etown.permissions import memberships, require
+from etown.recipients import contractor_users, office_users
+from etown.services import save_with_history
+from etown.uploads import DOCUMENTS, PDF, file_store
+
+from .. import permissions as perms
+from ..exports.letters import letter_pdf_bytes, letter_text
+from ..models import (
+    EscalationLevel,
+    Interview,
+    LetterCounter,
+    Rectification,
+    RectificationEscalation,
+    SupervisionLetter,
+    overdue_q,
+)
+from ..models.letters import DEADLINE_MARK
+from ..permissions import require_state
+from ..selectors.rectification import contractor_of
+from .rectification import rectification_escalate, rectification_submit_evidence
+
+log = logging.getLogger("supervision.letters")
+K = SupervisionLetter.Kind
+DEFAULT_WORKDAYS = {K.FIRST: 10, K.SECOND: 5}
+DRAFT_FIELDS = (
+    "title", "addressee", "opening", "requirements", "deadline", "contact_person", "contact_phone", "cc", "signature",
+)
+
+
+def _project(etown):
+    return etown.name if etown.name.endswith("项目") else f"{etown.name}项目"
+
+
+def _date(d):
+    return official_date(d) if d else ""
+
+
+# Drafting ------------------------------------------------------------------------------------
+
+
+def eligible_items(etown, kind, today):
+    """Items a letter of ``kind`` may cover now (permissions.can_escalate)."""
+    qs = Rectification.objects.filter(etown=etown, escalation_level=kind - 1).exclude(status=Rectification.Status.CLOSED)
+    if kind == K.FIRST:
+        return qs.exclude(status=Rectification.Status.SUBMITTED).order_by("due_date", "pk")
+    return qs.filter(overdue_q(today)).order_by("due_date", "pk")
+
+
+def _earlier_letters(items, level):
+    """“《title》（number）” of the letters that took ``items`` to ``level``."""
+    steps = (
+        RectificationEscalation.objects.filter(item__in=items, level=level)
+        .select_related("letter").order_by("letter__issued_on", "letter_id")
+    )
+    seen = {}
+    for step in steps:
+        seen.setdefault(step.letter_id, f"{_date(step.letter.issued_on)}印发的《{step.letter.title}》（{step.letter.number}）")
+    return "、".join(seen.values())
+
+
+def default_content(*, etown, kind, by=None, today, items=()):
+    """The text a draft starts with, from the seeds' wording; the office edits it."""
+    county = etown.county
+    contract = contractor_of(etown)
+    contractor = contract.contractor if contract else None
+    project = _project(etown)
+    deadline = workdays.add_workdays(today, DEFAULT_WORKDAYS[kind]) if kind in DEFAULT_WORKDAYS else None
+    consequence = "逾期仍未整改到位的，我办将再次行文限期整改；限期内仍未整改完毕的，将报请县人民政府终止项目建设合同。"
+    if kind == K.FIRST:
+        title = f"关于督促{project}问题整改的督办函"
+        opening = f"经日常监督检查，你单位承办的{project}存在以下问题，须限期整改，现予督办："
+        requirements = (
+            f"请你单位高度重视，逐项落实整改措施，于{DEADLINE_MARK}前整改到位，"
+            f"并通过乡村e镇项目监管平台报送整改情况及佐证材料。{consequence}"
+        )
+    elif kind == K.SECOND:
+        title = f"关于{project}问题再次限期整改的督办函"
+        earlier = _earlier_letters(items, EscalationLevel.FIRST) if items else ""
+        opening = (
+            f"我办{('已以' + earlier) if earlier else '已行文'}要求你单位对{project}存在的以下问题限期整改，"
+            "截至目前仍未整改到位："
+        )
+        requirements = (
+            f"现再次责令你单位于{DEADLINE_MARK}前整改完毕，并报送整改情况及佐证材料。"
+            "限期内仍未整改完毕的，我办将报请县人民政府终止项目建设合同。"
+        )
+    else:
+        title = f"关于提请终止{project}建设合同的请示"
+        name = contractor.name if contractor else "承办企业"
+        opening = f"{name}承办的{project}存在以下问题，经我办两次行文限期整改，限期内仍未整改完毕："
+        contract_text = f"与{name}签订的《{contract.title}》（{contract.number}）" if contract else "项目建设合同"
+        requirements = (
+            "根据乡村e镇项目日常监督管理制度“在限期整改时间内，项目承办企业仍未能整改完毕的，"
+            f"项目主管部门报县政府请求终止合同”的规定，特提请终止{contract_text}。\n妥否，请批示。"
+        )
+    own_org = next((m.organization for m in memberships(by) if m.organization_id), None) if by else None
+    cc = Organization.objects.filter(county=county, kind=Organization.Kind.DEPARTMENT).exclude(name__contains="人民政府")
+    if own_org is not None:
+        cc = cc.exclude(pk=own_org.pk)
+    return {
+        "title": title,
+        "addressee": f"{county.name}人民政府" if kind == K.TERMINATION else (contractor.name if contractor else ""),
+        "addressee_org": None if kind == K.TERMINATION else contractor,
+        "opening": opening,
+        "requirements": requirements,
+        "deadline": deadline,
+        "contact_person": (by.get_full_name() or by.get_username()) if by else "",
+        "contact_phone": own_org.contact_phone if own_org else "",
+        "cc": "，".join(cc.values_list("name", flat=True)) if kind != K.TERMINATION else "",
+        "signature": county.office_name,
+    }
+
+
+def _fresh(items):
+    """The items as the database has them now (the caller's copies may be stale)."""
+    return list(Rectification.objects.filter(pk__in=[i.pk for i in items]).order_by("due_date", "pk"))
+
+
+def _check_items(letter, items, today):
+    problems = []
+    for item in items:
+        if item.etown_id != letter.etown_id:
+            problems.append(f"“{item.problem[:20]}”不属于本项目")
+            continue
+        if letter.corrects_id:
+            if item.status == Rectification.Status.CLOSED:
+                problems.append(f"“{item.problem[:20]}”已销号")
+            continue
+        verdict = perms.can_escalate(item, letter.kind, today)
+        if not verdict:
+            problems.append(f"“{item.problem[:20]}”：{verdict.reason.rstrip('。')}")
+    if problems:
+        raise ValidationError({"items": "；".join(problems) + "。"})
+
+
+@transaction.atomic
+def letter_draft(*, etown, kind, items, by, today=None, auto=False, corrects=None, **fields):
+    """A draft letter of ``kind`` covering ``items``; text from ``default_content`` unless
+    given. ``by`` is None for the sweep's drafts."""
+    today = today or timezone.localdate()
+    if kind not in K.values:
+        raise ValidationError({"kind": "文书类别无效。"})
+    if by is not None:
+        require(perms.can_supervise(by, etown))
+    items = _fresh(items)
+    if not items:
+        raise ValidationError({"items": "请至少选择一项整改事项。"})
+    content = default_content(etown=etown, kind=kind, by=by, today=today, items=items)
+    content.update({k: v for k, v in fields.items() if k in DRAFT_FIELDS or k == "addressee_org"})
+    letter = SupervisionLetter(
+        county=etown.county, etown=etown, kind=kind, auto_drafted=auto, drafted_by=by, corrects=corrects, **content
+    )
+    _check_items(letter, items, today)
+    save_with_history(letter, by=by, reason="系统为逾期事项起草" if auto else ("起草更正文书" if corrects else "起草"))
+    letter.items.set(items)
+    return letter
+
+
+@transaction.atomic
+def letter_update(*, letter, by, items=None, today=None, **fields):
+    letter = SupervisionLetter.objects.select_for_update().get(pk=letter.pk)
+    require(perms.can_edit_letters(by, letter.etown))
+    require_state(perms.letter_editable(letter))
+    for name, value in fields.items():
+        if name not in DRAFT_FIELDS:
+            raise ValidationError(f"不能修改字段 {name}。")
+        setattr(letter, name, value)
+    if items is not None:
+        items = _fresh(items)
+        if not items:
+            raise ValidationError({"items": "请至少选择一项整改事项。"})
+        _check_items(letter, items, today or timezone.localdate())
+        letter.items.set(items)
+    return save_with_history(letter, by=by, reason="修改草稿")
+
+
+@transaction.atomic
+def letter_cancel(*, letter, by, reason):
+    """Drop a draft (an issued letter is a record: it is corrected, never cancelled)."""
+    letter = SupervisionLetter.objects.select_for_update().get(pk=letter.pk)
+    require(perms.can_edit_letters(by, letter.etown))
+    require_state(perms.letter_editable(letter))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写作废原因。"})
+    letter.status = SupervisionLetter.Status.CANCELLED
+    return save_with_history(letter, by=by, reason=f"作废草稿：{reason.strip()}")
+
+
+@transaction.atomic
+def letter_correct(*, letter, by, today=None):
+    """A new draft that corrects an issued letter: same items and text, to be edited and
+    issued under a new number (the old one keeps its number and PDF)."""
+    require(perms.can_correct_letters(by, letter.etown))
+    require_state(perms.correctable(letter))
+    fields = {name: getattr(letter, name) for name in DRAFT_FIELDS}
+    fields["title"] = fields["title"][:110] + ("" if "更正" in fields["title"] else "（更正）")
+    fields["addressee_org"] = letter.addressee_org
+    return letter_draft(
+        etown=letter.etown, kind=letter.kind, items=letter.items.all(), by=by, today=today, corrects=letter, **fields
+    )
+
+
+# Issuing and numbering ------------------------------------------------------------------------
+
+
+def next_number(county, year):
+    """The next document number of ``county``'s office in ``year``. The counter row is
+    locked (select_for_update) until the caller's transaction ends, so two letters
+    issued at the same moment get consecutive numbers, and a rolled-back issue gives its
+    number back: no gaps, no duplicates."""
+    try:
+        with transaction.atomic():
+            LetterCounter.objects.get_or_create(county=county, year=year)
+    except IntegrityError:
+        pass  # another transaction created it first; the lock below waits for it
+    counter = LetterCounter.objects.select_for_update().get(county=county, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+@transaction.atomic
+def letter_issue(*, letter, by, today=None):
+    """Number and issue a draft; escalate its items; queue its PDF (tasks.render_letter_pdf).
+
+    Only the letter's own row is locked (``of=self``): locking the joined county row
+    would serialise every letter of the county and hide the counter's job."""
+    today = today or timezone.localdate()
+    letter = SupervisionLetter.objects.select_for_update(of=("self",)).select_related("county", "etown__county").get(pk=letter.pk)
+    require(perms.can_issue_letters(by, letter.etown))
+    require_state(perms.issuable(letter))
+    county = letter.county
+    errors = {}
+    if not county.letter_code:
+        errors["__all__"] = f"{county.name}尚未设置督办函机关代字，请管理员在区县设置中填写后再印发。"
+    if letter.kind != K.TERMINATION:
+        if letter.deadline is None:
+            errors["deadline"] = "请填写整改期限。"
+        elif letter.deadline <= today:
+            errors["deadline"] = "整改期限须晚于印发日期。"
+        elif DEADLINE_MARK not in letter.requirements and _date(letter.deadline) not in letter.requirements:
+            errors["requirements"] = f"整改要求中须写明整改期限：写“{DEADLINE_MARK}”即自动填入。"
+    if not letter.addressee.strip():
+        errors["addressee"] = "请填写主送单位。"
+    if errors:
+        raise ValidationError(errors)
+    items = list(letter.items.order_by("due_date", "pk"))
+    if not items:
+        raise ValidationError({"items": "请至少选择一项整改事项。"})
+    _check_items(letter, items, today)
+    missing = uncovered_characters(letter_text(letter, items))
+    if missing:
+        raise ValidationError(
+            f"以下字符在公文字体中没有字形，印出来会是空白方框：{'、'.join(sorted(missing))}。请改写后再印发。"
+        )
+    letter.year = today.year
+    letter.seq = next_number(county, today.year)
+    letter.number = f"{county.letter_code}〔{letter.year}〕{letter.seq}号"
+    letter.status = SupervisionLetter.Status.ISSUED
+    letter.issued_on = today
+    letter.issued_by = by
+    save_with_history(letter, by=by, reason=f"印发 {letter.number}")
+    for item in items:
+        if letter.corrects_id:
+            item = Rectification.objects.select_for_update().get(pk=item.pk)
+            if letter.deadline and letter.kind != K.TERMINATION:
+                item.due_date = letter.deadline
+            save_with_history(item, by=by, reason=f"更正文书 {letter.number}（更正 {letter.corrects.number}）")
+        else:
+            rectification_escalate(
+                item=item, level=letter.kind, letter=letter, by=by, today=today,
+                new_due_date=letter.deadline if letter.kind != K.TERMINATION else None,
+            )
+    from ..tasks import render_letter_pdf
+
+    letter_id = letter.pk
+    transaction.on_commit(lambda: render_letter_pdf.delay(letter_id), robust=True)
+    if letter.kind != K.TERMINATION:
+        notify(
+            users=contractor_users(etown=letter.etown), kind="letter", url=letter.get_absolute_url(),
+            title=f"收到{letter.get_kind_display()}：{letter.number}",
+            body=f"{letter.title}。请签收，并于{_date(letter.deadline)}前逐项答复整改情况。",
+        )
+    return letter
+
+
+@transaction.atomic
+def letter_store_pdf(*, letter_id):
+    """Render and store an issued letter's PDF, once. Called by the Celery task; a letter
+    that already has its PDF keeps it (the issued PDF is the record)."""
+    letter = SupervisionLetter.objects.select_for_update(of=("self",)).select_related("county", "etown__county").get(pk=letter_id)
+    if letter.status != SupervisionLetter.Status.ISSUED:
+        return None
+    if letter.pdf_id:
+        return letter.pdf
+    content = letter_pdf_bytes(letter)
+    upload = SimpleUploadedFile(f"{letter.number}.pdf", content, content_type="application/pdf")
+    # The proposal to terminate is an internal 请示 to the county government.
+    access = StoredFile.Access.GOVERNMENT if letter.kind == K.TERMINATION else StoredFile.Access.ETOWN
+    stored = file_store(upload=upload, county=letter.county, etown=letter.etown, by=letter.issued_by, access=access,
+                        purpose="督办函", allowed=(PDF,))
+    letter.pdf = stored
+    letter.pdf_error = ""
+    save_with_history(letter, by=letter.issued_by, reason="生成 PDF")
+    return stored
+
+
+@transaction.atomic
+def letter_record_pdf_error(*, letter_id, error):
+    letter = SupervisionLetter.objects.select_for_update().get(pk=letter_id)
+    letter.pdf_error = str(error)[:300]
+    letter.save(update_fields=["pdf_error"])  # a technical note, not a change of the record
+    return letter
+
+
+# The contractor's side ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def letter_acknowledge(*, letter, by):
+    """签收: recorded with the time, once."""
+    letter = SupervisionLetter.objects.select_for_update(of=("self",)).select_related("etown__county").get(pk=letter.pk)
+    require(perms.can_acknowledge_letters(by, letter.etown))
+    require_state(perms.acknowledgeable(letter))
+    letter.acknowledged_at = timezone.now()
+    letter.acknowledged_by = by
+    save_with_history(letter, by=by, reason="承办企业签收")
+    notify(users=office_users(letter.etown.county_id), kind="letter", url=letter.get_absolute_url(),
+           title=f"{letter.number} 已签收", body=f"签收人 {by.get_full_name() or by}。")
+    return letter
+
+
+def letter_answer(*, letter, item, text, files, by, today=None):
+    """Answer one item of a letter with evidence (the item goes to verification)."""
+    require(perms.can_answer_letters(by, letter.etown))
+    require_state(perms.answerable(letter))
+    return rectification_submit_evidence(item=item, text=text, files=files, by=by, letter=letter, today=today)
+
+
+# The daily sweep ------------------------------------------------------------------------------
+
+
+def letters_draft_overdue(today, calendar=None):
+    """Draft a letter for every e-town whose items passed their deadline without one, for
+    the office to review, edit and issue: a 督办函 for items not yet escalated, a second
+    order for items overdue after the first. An item that was in a letter of that kind
+    before (drafted, issued or deliberately cancelled) is not drafted again. Returns the
+    number of drafts created or extended."""
+    touched = 0
+    for kind in (K.FIRST, K.SECOND):
+        candidates = (
+            Rectification.objects.filter(overdue_q(today), escalation_level=kind - 1)
+            .exclude(status=Rectification.Status.SUBMITTED)
+            .exclude(letters__kind=kind)
+            .filter(etown__status=ETown.Status.ACTIVE)
+            .select_related("etown__county")
+            .order_by("etown_id", "due_date", "pk")
+        )
+        by_etown = {}
+        for item in candidates:
+            by_etown.setdefault(item.etown, []).append(item)
+        for etown, items in by_etown.items():
+            try:
+                draft = _draft_for(etown, kind, items, today)
+            except ValidationError as error:  # e.g. no contractor to address: say so, go on
+                log.warning("no draft letter for %s: %s", etown, "; ".join(error.messages))
+                continue
+            notify(
+                users=office_users(etown.county_id), kind="letter_draft", url=draft.get_absolute_url(),
+                title=f"待审核：{etown.name} {len(items)} 项整改逾期，已起草{draft.get_kind_display()}",
+                body="请审核、修改后印发。",
+            )
+            touched += 1
+    return touched
+
+
+@transaction.atomic
+def _draft_for(etown, kind, items, today):
+    """Add ``items`` to the e-town's open draft of ``kind``, or start one."""
+    draft = SupervisionLetter.objects.select_for_update().filter(
+        etown=etown, kind=kind, status=SupervisionLetter.Status.DRAFT, corrects__isnull=True
+    ).first()
+    if draft is None:
+        return letter_draft(etown=etown, kind=kind, items=items, by=None, today=today, auto=True)
+    draft.items.add(*items)
+    return save_with_history(draft, by=None, reason=f"系统补充逾期事项 {len(items)} 项")
+
+
+# Interviews (约谈, 000 §8) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def interview_create(*, etown, held_on, interviewee, interviewers, reason, summary, by, interviewee_title="",
+                     location="", items=(), files=(), today=None):
+    require(perms.can_supervise(by, etown))
+    today = today or timezone.localdate()
+    errors = {}
+    if held_on is None or held_on > today:
+        errors["held_on"] = "约谈日期不能晚于今天：请在约谈后记录。"
+    for name, value, label in (("interviewee", interviewee, "被约谈人"), ("interviewers", interviewers, "约谈人"),
+                               ("reason", reason, "约谈事由"), ("summary", summary, "约谈内容")):
+        if not (value or "").strip():
+            errors[name] = f"请填写{label}。"
+    items = list(items)
+    if any(i.etown_id != etown.pk for i in items):
+        errors["items"] = "只能选择本项目的整改事项。"
+    if errors:
+        raise ValidationError(errors)
+    interview = Interview(
+        etown=etown, held_on=held_on, interviewee=interviewee.strip(), interviewee_title=(interviewee_title or "").strip(),
+        interviewers=interviewers.strip(), location=(location or "").strip(), reason=reason.strip(),
+        summary=summary.strip(), recorded_by=by,
+    )
+    save_with_history(interview, by=by, reason="记录约谈")
+    interview.items.set(items)
+    stored = [
+        file_store(upload=f, county=etown.county, etown=etown, by=by, access=StoredFile.Access.GOVERNMENT,
+                   purpose="约谈记录", allowed=DOCUMENTS)
+        for f in files
+    ]
+    if stored:
+        interview.files.add(*stored)
+    return interview
