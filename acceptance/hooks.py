@@ -9,11 +9,12 @@ from etown.hub import Check, Metric, NavItem, Panel, hub
 from etown.notifications import register_sweep
 from etown.permissions import has_role
 
-from . import selectors
-from .dossier_sources import acceptance_documents, registry_documents
 from .models import AcceptanceApplication, AcceptanceReview, Evaluation
 from .permissions import can_apply_acceptance, can_export_dossier, can_record_evaluation
-from .reminders import acceptance_deadline_sweep
+from .selectors import applications as application_selectors
+from .selectors import evaluations as evaluation_selectors
+from .selectors.dossier import acceptance_documents, registry_documents
+from .services.applications import acceptance_deadline_sweep
 
 
 def _etown_panel(request, etown):
@@ -24,8 +25,8 @@ def _etown_panel(request, etown):
     )
     for a in applications:
         a.overdue = a.is_overdue(today)
-    evaluation_passed, evaluation_reason = selectors.evaluation_gate(etown)
-    acceptance_passed, acceptance_reason = selectors.acceptance_gate(etown)
+    evaluation_passed, evaluation_reason = evaluation_selectors.evaluation_gate(etown)
+    acceptance_passed, acceptance_reason = application_selectors.acceptance_gate(etown)
     return {
         "evaluations": list(Evaluation.objects.filter(etown=etown).order_by("-evaluated_on", "-pk")[:5]),
         "applications": applications,
@@ -44,11 +45,13 @@ def _dashboard_card(request, _):
 
     user = request.user
     if has_role(user, Role.OFFICE, Role.AGENCY):
-        rows = selectors.due_soon_for_office(user)
+        rows = application_selectors.due_soon_for_office(user)
         title = "待作出验收结论的申请"
     elif has_role(user, Role.CONTRACTOR):
         rows = list(
-            selectors.applications_for(user).filter(status__in=AcceptanceApplication.OPEN_STATUSES).order_by("due_on")[:5]
+            application_selectors.applications_for(user)
+            .filter(status__in=AcceptanceApplication.OPEN_STATUSES)
+            .order_by("due_on")[:5]
         )
         title = "我的验收申请"
     else:
@@ -62,7 +65,7 @@ def _dashboard_card(request, _):
 
 
 def _public_panel(request, etown):
-    notices = selectors.published_results(etown)
+    notices = application_selectors.published_results(etown)
     return {"notices": notices} if notices else None
 
 
@@ -80,19 +83,21 @@ def register():
         Panel("acceptance", "绩效评价与验收结果", "acceptance/panels/public_panel.html", _public_panel, order=60)
     )
     hub.register_check(
-        Check(group="disbursement", key="evaluation", label="中期绩效评价结果", func=selectors.evaluation_gate, order=60)
+        Check(group="disbursement", key="evaluation", label="中期绩效评价结果",
+              func=evaluation_selectors.evaluation_gate, order=60)
     )
     hub.register_check(
-        Check(group="disbursement", key="acceptance", label="验收结论", func=selectors.acceptance_gate, order=61)
+        Check(group="disbursement", key="acceptance", label="验收结论",
+              func=application_selectors.acceptance_gate, order=61)
     )
     for metric in (
-        Metric("acceptance_pending", "待验收申请", selectors.count_pending, group="评价验收", order=60,
+        Metric("acceptance_pending", "待验收申请", application_selectors.count_pending, group="评价验收", order=60,
                url_name="acceptance:application_list"),
-        Metric("acceptance_overdue", "超期未验收", selectors.count_overdue, group="评价验收", order=61,
+        Metric("acceptance_overdue", "超期未验收", application_selectors.count_overdue, group="评价验收", order=61,
                url_name="acceptance:application_list", tone="danger"),
-        Metric("acceptance_rectifying", "验收整改中", selectors.count_rectifying, group="评价验收", order=62,
+        Metric("acceptance_rectifying", "验收整改中", application_selectors.count_rectifying, group="评价验收", order=62,
                url_name="acceptance:application_list", tone="warning"),
-        Metric("evaluation_results", "中期绩效评价结果", selectors.evaluation_results, group="评价验收", order=63,
+        Metric("evaluation_results", "中期绩效评价结果", evaluation_selectors.evaluation_results, group="评价验收", order=63,
                url_name="acceptance:evaluation_list"),
     ):
         hub.register_metric(metric)

@@ -1,18 +1,16 @@
 """Pages of acceptance applications and reviews (004 附件3; 附件2 第十七条)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from etown.notices import notices_for_source
-from etown.permissions import get_child_for, get_etown_for
+from etown.permissions import get_child_for, get_etown_for, require
 from etown.views.common import paginate, querystring_without_page, run_service
 from etown.workdays import WorkCalendar, calendar_warning
+from supervision.selectors import rectification as rectification_selectors
 
-from .. import rectification, selectors, services_acceptance
-from ..checklist import build_rows
-from ..forms import ApplicationForm, ChecklistForm, FilingForm, ReviewForm
+from ..forms.applications import ApplicationForm, ChecklistForm, FilingForm, ReviewForm
 from ..models import AcceptanceApplication, ApplicationMaterial
 from ..models.application import ACCEPTANCE_WORKDAYS
 from ..permissions import (
@@ -22,6 +20,8 @@ from ..permissions import (
     can_record_review,
     can_review_acceptance,
 )
+from ..selectors import applications as selectors
+from ..services import applications as services
 
 
 def _filters(request):
@@ -53,11 +53,11 @@ def application_create(request, pk):
     form = ApplicationForm(request.POST or None, request.FILES or None, etown=etown)
     today = timezone.localdate()
     calendar = WorkCalendar()
-    due = services_acceptance.acceptance_due_date(today, calendar=calendar)
+    due = services.acceptance_due_date(today, calendar=calendar)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         application = run_service(
-            form, services_acceptance.acceptance_apply, etown=etown, contract=data["contract"], kind=data["kind"],
+            form, services.acceptance_apply, etown=etown, contract=data["contract"], kind=data["kind"],
             stage_name=data["stage_name"], summary=data["summary"], materials=form.materials(), by=request.user,
         )
         if application:
@@ -73,8 +73,8 @@ def _review_blocks(application):
     """Each review with its checklist and the rectification items it opened."""
     blocks = []
     for review in selectors.reviews_of(application):
-        items = list(rectification.items_for(review)) if review.round == 1 else []
-        open_ids = {i.pk for i in rectification.open_items_for(review)} if items else set()
+        items = list(rectification_selectors.items_for_source(review)) if review.round == 1 else []
+        open_ids = {i.pk for i in rectification_selectors.open_items_for_source(review)} if items else set()
         blocks.append({
             "review": review, "items": items, "open_ids": open_ids, "notices": list(notices_for_source(review)),
         })
@@ -120,16 +120,16 @@ def review_create(request, pk):
         return redirect(application)
     previous = selectors.reviews_of(application).last()
     rectification_round = previous is not None
-    rows = build_rows(application.etown, previous_review=previous)
+    rows = selectors.build_rows(application.etown, previous_review=previous)
     round_no = previous.round + 1 if previous is not None else 1
     form = ReviewForm(request.POST or None, application=application, round_no=round_no,
                       initial={"reviewed_on": timezone.localdate()})
     checklist = ChecklistForm(request.POST or None, rows=rows)
-    open_before = sum(len(rectification.open_items_for(r)) for r in selectors.reviews_of(application))
+    open_before = sum(len(rectification_selectors.open_items_for_source(r)) for r in selectors.reviews_of(application))
     if request.method == "POST" and form.is_valid() and checklist.is_valid():
         data = form.cleaned_data
         review = run_service(
-            form, services_acceptance.acceptance_review_record, application=application, by=request.user,
+            form, services.acceptance_review_record, application=application, by=request.user,
             reviewed_on=data["reviewed_on"], methods=data["methods"], lead_unit=data["lead_unit"],
             member_units=data["member_units"], agency=data["agency"], observer=data["observer"],
             member_names=data["member_names"], opinion=data["opinion"], conclusion=data["conclusion"],
@@ -149,12 +149,10 @@ def review_create(request, pk):
 @login_required
 def application_filing(request, pk):
     application = get_child_for(request.user, AcceptanceApplication, pk, write=can_file_acceptance)
-    verdict = can_record_filing(request.user, application)
-    if not verdict:
-        raise PermissionDenied(verdict.reason)
+    require(can_record_filing(request.user, application))
     form = FilingForm(request.POST or None, initial={"filed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        if run_service(form, services_acceptance.acceptance_record_filing, application=application, by=request.user,
+        if run_service(form, services.acceptance_record_filing, application=application, by=request.user,
                        **form.cleaned_data):
             messages.success(request, "已登记报备。")
             return redirect(application)

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 
 from etown.permissions import get_etown_for
 
-from ..dossier import dossier_request, export_path
 from ..models import DossierExport
 from ..permissions import can_export_dossier
+from ..selectors.dossier import export_path
+from ..services.dossier import dossier_request
 
 
 @login_required

@@ -1,20 +1,22 @@
 """Pages of mid-term evaluations (中期绩效评价, 002 第十七条、第十八条)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from etown.models import Role
 from etown.notices import notices_for_source
-from etown.permissions import get_child_for, get_etown_for, has_role, memberships
+from etown.permissions import get_child_for, get_etown_for, has_role, memberships, require
 from etown.views.common import apply_service_errors, paginate, querystring_without_page, run_service
+from supervision.selectors import rectification as rectification_selectors
 
-from .. import rectification, selectors, services_evaluation
-from ..forms import DecisionForm, EvaluationEditForm, EvaluationForm, EvaluationImportForm, EvaluationItemForm
+from ..forms.evaluations import DecisionForm, EvaluationEditForm, EvaluationForm, EvaluationImportForm, EvaluationItemForm
 from ..models import Evaluation
 from ..permissions import can_decide_evaluation, can_edit_evaluation, can_record_decision, can_record_evaluation
+from ..selectors import evaluations as selectors
+from ..services import evaluations as services
 
 
 def _agency_org(user, etown):
@@ -56,7 +58,7 @@ def evaluation_create(request, pk):
     form = EvaluationForm(request.POST or None, request.FILES or None, etown=etown, agency_user_org=agency_org)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        evaluation = run_service(form, services_evaluation.evaluation_create, etown=etown, by=request.user, **data)
+        evaluation = run_service(form, services.evaluation_create, etown=etown, by=request.user, **data)
         if evaluation:
             messages.success(request, f"已录入中期绩效评价：{evaluation.get_result_display()}。")
             return redirect(evaluation)
@@ -69,9 +71,7 @@ def evaluation_create(request, pk):
 @login_required
 def evaluation_edit(request, pk):
     evaluation = get_child_for(request.user, Evaluation, pk, write=can_record_evaluation)
-    verdict = can_edit_evaluation(request.user, evaluation)
-    if not verdict:
-        raise PermissionDenied(verdict.reason)
+    require(can_edit_evaluation(request.user, evaluation))
     etown = evaluation.etown
     instance = Evaluation.objects.get(pk=pk)
     form = EvaluationEditForm(request.POST or None, request.FILES or None, instance=instance, etown=etown,
@@ -79,7 +79,7 @@ def evaluation_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason")
-        if run_service(form, services_evaluation.evaluation_update, evaluation=evaluation, by=request.user,
+        if run_service(form, services.evaluation_update, evaluation=evaluation, by=request.user,
                        reason=reason, **data):
             messages.success(request, "评价信息已保存。")
             return redirect(evaluation)
@@ -96,7 +96,7 @@ def evaluation_detail(request, pk):
     latest = selectors.latest_evaluation(etown)
     return render(request, "acceptance/evaluation_detail.html", {
         "evaluation": evaluation, "etown": etown,
-        "items": rectification.items_for(evaluation),
+        "items": rectification_selectors.items_for_source(evaluation),
         "gate": {"passed": passed, "reason": reason, "is_latest": latest is not None and latest.pk == evaluation.pk},
         "notices": notices_for_source(evaluation),
         "can_edit": can_record_evaluation(request.user, etown),
@@ -110,7 +110,7 @@ def evaluation_item_add(request, pk):
     evaluation = get_child_for(request.user, Evaluation, pk, write=can_record_evaluation)
     form = EvaluationItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if run_service(form, services_evaluation.evaluation_add_item, evaluation=evaluation, by=request.user,
+        if run_service(form, services.evaluation_add_item, evaluation=evaluation, by=request.user,
                        **form.cleaned_data):
             messages.success(request, "已登记反馈问题，列入整改台账。")
             if "another" in request.POST:
@@ -128,7 +128,7 @@ def evaluation_import(request, pk):
     form = EvaluationImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services_evaluation.evaluation_import_items(
+            result = services.evaluation_import_items(
                 evaluation=evaluation, fileobj=form.cleaned_data["file"], by=request.user
             )
         except ValidationError as error:
@@ -146,16 +146,14 @@ def evaluation_import(request, pk):
 @login_required
 def evaluation_decision(request, pk):
     evaluation = get_child_for(request.user, Evaluation, pk, write=can_decide_evaluation)
-    verdict = can_record_decision(request.user, evaluation)
-    if not verdict:
-        raise PermissionDenied(verdict.reason)
+    require(can_record_decision(request.user, evaluation))
     initial = {}
     if evaluation.has_decision:
         initial = {f: getattr(evaluation, f) for f in
                    ("decided_on", "reduction_amount", "cancel_qualification", "clawback_amount", "decision_basis")}
     form = DecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if run_service(form, services_evaluation.evaluation_record_decision, evaluation=evaluation, by=request.user,
+        if run_service(form, services.evaluation_record_decision, evaluation=evaluation, by=request.user,
                        **form.cleaned_data):
             messages.success(request, "已录入处理决定。")
             return redirect(evaluation)
@@ -170,7 +168,7 @@ def evaluation_decision(request, pk):
 def evaluation_publish(request, pk):
     evaluation = get_child_for(request.user, Evaluation, pk, write=can_decide_evaluation)
     try:
-        services_evaluation.evaluation_publish(evaluation=evaluation, by=request.user)
+        services.evaluation_publish(evaluation=evaluation, by=request.user)
     except ValidationError as error:
         messages.info(request, "；".join(error.messages))
     else:

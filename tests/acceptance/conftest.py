@@ -1,4 +1,5 @@
-"""Fixtures of the acceptance tests: uploads, an application, a review's arguments."""
+"""Fixtures of the acceptance tests (every subfolder sees them): uploads, an evaluation,
+an application, a review's arguments."""
 import datetime
 import io
 
@@ -6,9 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from acceptance import services_acceptance
-from acceptance.checklist import build_rows
 from acceptance.models import AcceptanceApplication, ApplicationMaterial, ChecklistItem, ReviewMethod
+from acceptance.selectors.applications import build_rows
+from acceptance.services import applications as application_services
+from acceptance.services import evaluations as evaluation_services
 from etown.models import Organization
 
 TODAY = datetime.date(2026, 11, 23)  # Monday
@@ -38,10 +40,17 @@ def feedback_xlsx(rows):
 
 
 def apply(demo, *, kind=AcceptanceApplication.Kind.FINAL, today=TODAY, stage_name="", contract=None, by=None, etown=None):
-    return services_acceptance.acceptance_apply(
+    return application_services.acceptance_apply(
         etown=etown or demo.etown, contract=contract or demo.contract, kind=kind, stage_name=stage_name,
         summary="十三项建设任务已全部完成，公共服务中心、物流仓储配送中心已投入运营。", materials=materials(),
         by=by or demo.contractor, today=today,
+    )
+
+
+def evaluate(demo, result="basic", etown=None, on=datetime.date(2026, 11, 2)):
+    return evaluation_services.evaluation_create(
+        etown=etown or demo.etown, by=demo.office, evaluator_kind="province", evaluator_name="山西省商务厅",
+        evaluated_on=on, result=result, today=TODAY,
     )
 
 

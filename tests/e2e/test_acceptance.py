@@ -203,7 +203,7 @@ def test_it_records_an_evaluation_that_holds_money_and_an_auditor_downloads_the_
 
 
 def test_it_shows_the_contractor_its_application_at_phone_width(phone_page, e2e_demo):
-    from acceptance import services_acceptance
+    from acceptance.services import applications as services_acceptance
     from etown.models import ETown
 
     from ..acceptance.conftest import materials

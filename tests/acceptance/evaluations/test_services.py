@@ -7,36 +7,37 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from acceptance import rectification, services_evaluation
 from acceptance.models import Evaluation
-from acceptance.selectors import evaluation_gate
+from acceptance.selectors.evaluations import evaluation_gate
+from acceptance.services import evaluations as evaluation_services
 from etown.hub import hub
 from etown.models import Notice, Notification
-from supervision import services_rectification
+from supervision.selectors import rectification as rectification_selectors
+from supervision.services import rectification as rectification_services
 
-from .conftest import TODAY, feedback_xlsx, pdf
+from ..conftest import TODAY, feedback_xlsx, pdf
 
 pytestmark = pytest.mark.django_db
 
 
 def evaluate(demo, result, *, on=datetime.date(2026, 11, 2), by=None, **extra):
-    return services_evaluation.evaluation_create(
+    return evaluation_services.evaluation_create(
         etown=demo.etown, by=by or demo.office, evaluator_kind=Evaluation.Evaluator.PROVINCE,
         evaluator_name="山西省商务厅", evaluated_on=on, result=result, score=Decimal("78.5"), today=TODAY, **extra,
     )
 
 
 def add_item(demo, evaluation, problem="电商公共服务中心运营不足"):
-    return services_evaluation.evaluation_add_item(
+    return evaluation_services.evaluation_add_item(
         evaluation=evaluation, by=demo.office, problem=problem, measures="引入运营团队", units="县商务局、承办企业",
         persons="陈涛", deadline=datetime.date(2026, 12, 15),
     )
 
 
 def close(demo, item):
-    services_rectification.rectification_submit_evidence(item=item, text="已整改", by=demo.contractor, files=[pdf()],
+    rectification_services.rectification_submit_evidence(item=item, text="已整改", by=demo.contractor, files=[pdf()],
                                                          today=TODAY)
-    services_rectification.rectification_close(item=item, note="核验通过", by=demo.office, today=TODAY)
+    rectification_services.rectification_close(item=item, note="核验通过", by=demo.office, today=TODAY)
 
 
 def hub_check():
@@ -81,7 +82,7 @@ def test_it_blocks_an_unqualified_result_and_names_the_decision(demo):
     passed, reason = evaluation_gate(demo.etown)
     assert not passed and "尚未录入" in reason
 
-    services_evaluation.evaluation_record_decision(
+    evaluation_services.evaluation_record_decision(
         evaluation=evaluation, by=demo.office, decided_on=datetime.date(2026, 11, 20),
         decision_basis="县乡村e镇工作领导小组2026年第5次会议纪要", reduction_amount=Decimal("500000"),
         cancel_qualification=False, clawback_amount=Decimal("200000.50"), today=TODAY,
@@ -104,7 +105,7 @@ def test_it_decides_by_the_latest_evaluation(demo):
 def test_it_refuses_a_decision_on_a_result_that_is_not_unqualified(demo):
     evaluation = evaluate(demo, Evaluation.Result.BASIC)
     with pytest.raises(ValidationError, match="不合格"):
-        services_evaluation.evaluation_record_decision(
+        evaluation_services.evaluation_record_decision(
             evaluation=evaluation, by=demo.office, decided_on=TODAY, decision_basis="x", today=TODAY,
         )
 
@@ -124,7 +125,7 @@ def test_it_refuses_a_bad_decision_and_changes_nothing(demo, changes, field):
                 reduction_amount=Decimal("0"), clawback_amount=Decimal("0"), today=TODAY)
     args.update(changes)
     with pytest.raises(ValidationError) as error:
-        services_evaluation.evaluation_record_decision(**args)
+        evaluation_services.evaluation_record_decision(**args)
     assert field in error.value.message_dict
     evaluation.refresh_from_db()
     assert evaluation.decided_on is None
@@ -152,8 +153,8 @@ def test_it_imports_a_feedback_list_as_evaluation_items(demo):
     rows = [
         [n, f"问题{n}", f"措施{n}", "县商务局、承办企业", "陈涛", "2026年12月31日"] for n in range(1, 18)
     ]
-    services_evaluation.evaluation_import_items(evaluation=evaluation, fileobj=feedback_xlsx(rows), by=demo.office)
-    items = rectification.items_for(evaluation)
+    evaluation_services.evaluation_import_items(evaluation=evaluation, fileobj=feedback_xlsx(rows), by=demo.office)
+    items = rectification_selectors.items_for_source(evaluation)
     assert items.count() == 17
     assert {i.source for i in items} == {"evaluation"}
     assert items.first().deadline == datetime.date(2026, 12, 31)
@@ -163,5 +164,5 @@ def test_it_imports_nothing_from_a_list_with_one_bad_row(demo):
     evaluation = evaluate(demo, Evaluation.Result.BASIC)
     rows = [[1, "问题1", "措施1", "县商务局", "陈涛", "2026-12-31"], [2, "", "措施2", "县商务局", "陈涛", "2026-12-31"]]
     with pytest.raises(ValidationError, match="第 3 行|第 2 行"):
-        services_evaluation.evaluation_import_items(evaluation=evaluation, fileobj=feedback_xlsx(rows), by=demo.office)
-    assert rectification.items_for(evaluation).count() == 0
+        evaluation_services.evaluation_import_items(evaluation=evaluation, fileobj=feedback_xlsx(rows), by=demo.office)
+    assert rectification_selectors.items_for_source(evaluation).count() == 0

@@ -8,28 +8,29 @@ import pytest
 from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
-from acceptance import rectification, services_acceptance
 from acceptance.models import AcceptanceApplication, AcceptanceReview, ChecklistItem
-from acceptance.selectors import acceptance_gate
+from acceptance.selectors.applications import acceptance_gate
+from acceptance.services import applications as application_services
 from etown.models import ETown, Notice, Organization
 from etown.uploads import file_path
-from supervision import services_rectification
+from supervision.selectors import rectification as rectification_selectors
+from supervision.services import rectification as rectification_services
 
-from .conftest import TODAY, apply, pdf, review_kwargs
+from ..conftest import TODAY, apply, pdf, review_kwargs
 
 pytestmark = pytest.mark.django_db
 LATER = datetime.date(2026, 12, 21)
 
 
 def record(demo, application, **kwargs):
-    return services_acceptance.acceptance_review_record(**review_kwargs(demo, application, **kwargs))
+    return application_services.acceptance_review_record(**review_kwargs(demo, application, **kwargs))
 
 
 def close_all(demo, review):
-    for item in rectification.open_items_for(review):
-        services_rectification.rectification_submit_evidence(item=item, text="已整改到位", by=demo.contractor,
+    for item in rectification_selectors.open_items_for_source(review):
+        rectification_services.rectification_submit_evidence(item=item, text="已整改到位", by=demo.contractor,
                                                              files=[pdf()], today=LATER)
-        services_rectification.rectification_close(item=item, note="核验通过", by=demo.office, today=LATER)
+        rectification_services.rectification_close(item=item, note="核验通过", by=demo.office, today=LATER)
 
 
 def test_it_builds_the_checklist_from_tasks_indicators_and_conditions(demo, application):
@@ -68,7 +69,7 @@ def test_it_fails_a_review_opens_items_and_blocks_until_the_rectification_passes
                     extra_problems=["资产台账登记不完整"])
     application.refresh_from_db()
     assert application.status == AcceptanceApplication.Status.RECTIFYING
-    items = rectification.items_for(review)
+    items = rectification_selectors.items_for_source(review)
     assert items.count() == 3
     assert {i.source for i in items} == {"acceptance"}
     assert {i.deadline for i in items} == {TODAY + datetime.timedelta(days=30)}
@@ -139,6 +140,17 @@ def test_it_refuses_to_pass_with_an_item_not_met(demo, application):
     assert "1 项未达标" in error.value.message_dict["conclusion"][0]
 
 
+def test_it_refuses_to_pass_a_final_acceptance_whose_tasks_were_waved_through(demo, application):
+    kwargs = review_kwargs(demo, application)
+    for row in kwargs["checklist"]:
+        if row["kind"] in (ChecklistItem.Kind.TASK, ChecklistItem.Kind.INDICATOR):
+            row["judgement"] = ChecklistItem.Judgement.NOT_APPLICABLE
+    with pytest.raises(ValidationError, match="终期验收须对每项建设任务和绩效目标作出达标判定"):
+        application_services.acceptance_review_record(**kwargs)
+    demo.contract.refresh_from_db()
+    assert demo.contract.final_acceptance_passed_on is None
+
+
 def test_it_refuses_a_failed_review_without_deadline_or_problems(demo, application):
     with pytest.raises(ValidationError) as error:
         record(demo, application, conclusion="not_passed", rectification_deadline=None)
@@ -150,12 +162,12 @@ def test_it_refuses_an_undecided_or_unexplained_line(demo, application):
     kwargs = review_kwargs(demo, application, conclusion="not_passed", not_met=["培训师资库专家"])
     kwargs["checklist"][0]["judgement"] = ""
     with pytest.raises(ValidationError, match="尚有 1 项未判定"):
-        services_acceptance.acceptance_review_record(**kwargs)
+        application_services.acceptance_review_record(**kwargs)
     kwargs = review_kwargs(demo, application, conclusion="not_passed", not_met=["培训师资库专家"])
     for row in kwargs["checklist"]:
         row["remark"] = ""
     with pytest.raises(ValidationError, match="未达标项须填写说明"):
-        services_acceptance.acceptance_review_record(**kwargs)
+        application_services.acceptance_review_record(**kwargs)
 
 
 def test_it_renders_the_acceptance_report_pdf(demo, application, django_capture_on_commit_callbacks):
@@ -170,6 +182,6 @@ def test_it_renders_the_acceptance_report_pdf(demo, application, django_capture_
     assert "不予通过" in text and "临猗县商务局" in text and "培训师资库专家" in text
     assert "\ufffd" not in text
     # The issued report is the record: asking again does not replace it.
-    services_acceptance.review_generate_report(review=review, by=demo.office)
+    application_services.review_generate_report(review=review, by=demo.office)
     review.refresh_from_db()
     assert review.report_file_id == stored.pk

@@ -1,27 +1,32 @@
 """Writes of mid-term evaluations (中期绩效评价, 安泽办法 002 第十七条、第十八条).
 
 Every function is keyword-only, atomic, and records who acted (and why) in the history.
+
+The feedback problems of an evaluation are ordinary rectification items (整改事项) of
+supervision, with source "evaluation" and the evaluation as their source object; they
+follow supervision's workflow (evidence, verification, 销号, escalation) and its funds
+check. Acceptance only creates them (here) and reads whether they are closed
+(acceptance.selectors.evaluations).
 """
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from etown.models import Contract, Notice, StoredFile
+from etown.models import LIVE_CONTRACTS, Contract, Notice, StoredFile
 from etown.notices import notice_create, notices_for_source
 from etown.notifications import notify
 from etown.permissions import can_edit_etown, require
+from etown.recipients import contractor_users, office_users
 from etown.services import save_with_history
 from etown.uploads import DOCUMENTS, file_store
+from supervision.models import Rectification
+from supervision.services import rectification as rectification_services
 
-from . import rectification
-from .models import Evaluation
-from .permissions import can_decide_evaluation, can_edit_evaluation, can_record_evaluation
-from etown.recipients import contractor_users, office_users
-
-
+from ..models import Evaluation
+from ..permissions import can_decide_evaluation, can_edit_evaluation, can_record_evaluation
 
 
 def _store_report(upload, etown, by):
@@ -79,9 +84,7 @@ def evaluation_update(*, evaluation, by, reason, today=None, report=None, **fiel
         raise ValidationError({"reason": "请填写修改原因。"})
     today = today or timezone.localdate()
     evaluation = Evaluation.objects.select_for_update().select_related("etown__county").get(pk=evaluation.pk)
-    verdict = can_edit_evaluation(by, evaluation)
-    if not verdict:
-        raise PermissionDenied(verdict.reason)
+    require(can_edit_evaluation(by, evaluation))
     if not can_edit_etown(by, evaluation.etown):  # an agency never changes who evaluated
         for name in ("evaluator_kind", "evaluator_name", "agency"):
             fields.pop(name, None)
@@ -140,9 +143,9 @@ def evaluation_record_decision(*, evaluation, by, decided_on, decision_basis, re
         errors["decided_on"] = "决定日期不能晚于今天。"
     if not (decision_basis or "").strip():
         errors["decision_basis"] = "请填写决定依据（如领导小组会议纪要）及决定内容。"
-    contract_total = Contract.objects.filter(etown=evaluation.etown).exclude(
-        status=Contract.Status.TERMINATED
-    ).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    contract_total = Contract.objects.filter(etown=evaluation.etown, status__in=LIVE_CONTRACTS).aggregate(
+        s=Sum("amount")
+    )["s"] or Decimal("0")
     for name, value in (("reduction_amount", reduction_amount), ("clawback_amount", clawback_amount)):
         if value is None or value < 0:
             errors[name] = "金额不能为负数。"
@@ -165,14 +168,23 @@ def evaluation_record_decision(*, evaluation, by, decided_on, decision_basis, re
     return evaluation
 
 
+def _names(value):
+    """supervision takes lists of names (each may hold several separated by 、 or ，)."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return list(value or [])
+
+
 @transaction.atomic
 def evaluation_add_item(*, evaluation, by, problem, measures, units, persons, deadline):
     """One feedback problem typed in → a rectification item (source 中期评价)."""
+    require(can_record_evaluation(by, evaluation.etown))
     if deadline is not None and deadline < evaluation.evaluated_on:
         raise ValidationError({"deadline": "整改时限不能早于评价日期。"})
-    return rectification.create_item(
-        etown=evaluation.etown, kind=rectification.EVALUATION, problem=problem, measures=measures, units=units,
-        persons=persons, deadline=deadline, by=by, source_obj=evaluation, reason="中期绩效评价反馈问题",
+    return rectification_services.rectification_create(
+        etown=evaluation.etown, source=Rectification.Source.EVALUATION, problem=problem, measures=measures,
+        units=_names(units), persons=_names(persons), deadline=deadline, by=by, source_obj=evaluation,
+        reason="中期绩效评价反馈问题",
     )
 
 
@@ -180,7 +192,8 @@ def evaluation_add_item(*, evaluation, by, problem, measures, units, persons, de
 def evaluation_import_items(*, evaluation, fileobj, by):
     """The evaluation's feedback list (Excel: 序号, 反馈问题, 整改措施, 责任单位, 责任人, 整改时限)
     → rectification items, all or nothing (supervision's import validates every row)."""
-    return rectification.import_items(
-        etown=evaluation.etown, fileobj=fileobj, kind=rectification.EVALUATION, by=by, source_obj=evaluation,
-        year=evaluation.evaluated_on.year,
+    require(can_record_evaluation(by, evaluation.etown))
+    return rectification_services.rectifications_import(
+        etown=evaluation.etown, fileobj=fileobj, source=Rectification.Source.EVALUATION, by=by,
+        source_obj=evaluation, year=evaluation.evaluated_on.year,
     )

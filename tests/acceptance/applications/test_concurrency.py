@@ -4,17 +4,17 @@ application, even when two submit at the same moment.
 
 While acceptance has no migrations (its tables come from syncdb), run these with
 ``--nomigrations`` on PostgreSQL: ``DATABASE_URL=postgres://… pytest --nomigrations
-tests/acceptance/test_concurrency.py``."""
+tests/acceptance/applications/test_concurrency.py``."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from acceptance import services_acceptance
 from acceptance.models import AcceptanceApplication, AcceptanceReview
-
-from .conftest import apply, review_kwargs
+from acceptance.services import applications as application_services
 from tests.concurrency import race
+
+from ..conftest import apply, review_kwargs
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -33,7 +33,7 @@ def test_it_records_one_of_two_simultaneous_first_conclusions(demo):
     application = apply(demo)
 
     def conclude():
-        return services_acceptance.acceptance_review_record(
+        return application_services.acceptance_review_record(
             **review_kwargs(demo, application, conclusion="not_passed", not_met=["培训师资库专家"]), expected_round=1
         )
 

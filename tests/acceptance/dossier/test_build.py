@@ -7,17 +7,20 @@ import io
 import zipfile
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from acceptance import services_evaluation
-from acceptance.dossier import CATALOGUE_HEADER, CATALOGUE_NAME, dossier_request
+from acceptance.exports.dossier import CATALOGUE_HEADER, CATALOGUE_NAME
 from acceptance.models import DossierExport
+from acceptance.services import applications as application_services
+from acceptance.services import evaluations as evaluation_services
+from acceptance.services.dossier import dossier_request
 from etown.hub import DossierItem, hub
 from etown.models import Notification, StoredFile
 from etown.uploads import file_path, file_store
 
-from .conftest import TODAY, apply, pdf
+from ..conftest import TODAY, apply, pdf, review_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +29,13 @@ pytestmark = pytest.mark.django_db
 def documents(demo, django_capture_on_commit_callbacks):
     """An evaluation report, an application's materials, a review with its PDF, a file of
     some other app no source claims, and a 举报 attachment (never in the dossier)."""
-    from acceptance import services_acceptance
-
-    from .conftest import review_kwargs
-
-    services_evaluation.evaluation_create(
+    evaluation_services.evaluation_create(
         etown=demo.etown, by=demo.office, evaluator_kind="province", evaluator_name="山西省商务厅",
         evaluated_on=datetime.date(2026, 11, 2), result="qualified", report=pdf("中期绩效评价报告.pdf"), today=TODAY,
     )
     application = apply(demo)
     with django_capture_on_commit_callbacks(execute=True):
-        services_acceptance.acceptance_review_record(**review_kwargs(demo, application))
+        application_services.acceptance_review_record(**review_kwargs(demo, application))
     file_store(upload=pdf("月报附件.pdf"), county=demo.linyi, etown=demo.etown, by=demo.contractor, purpose="月报附件")
     file_store(upload=pdf("举报材料.pdf"), county=demo.linyi, etown=demo.etown, by=demo.office,
                access=StoredFile.Access.DISCIPLINE, purpose="举报附件")
@@ -159,7 +158,13 @@ def test_it_refuses_the_dossier_to_another_county(anze_office, demo, client_for,
 
 def test_it_refuses_a_second_request_while_one_is_building(demo):
     dossier_request(etown=demo.etown, by=demo.office)  # on_commit never runs here: it stays pending
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError, match="正在生成"):
         dossier_request(etown=demo.etown, by=demo.office)
+
+
+@pytest.mark.parametrize("who", ["contractor", "finance", "agency"])
+def test_it_refuses_a_request_from_a_role_that_may_not_export(demo, who):
+    # Refused as the page refuses (403), whoever calls the service.
+    with pytest.raises(PermissionDenied):
+        dossier_request(etown=demo.etown, by=getattr(demo, who))
+    assert not DossierExport.objects.exists()

@@ -1,17 +1,19 @@
-"""The pages: who gets in (404 for another contractor's e-town, 403 for a read-only
-role), bad input answered in Chinese with nothing changed, and fixed query counts."""
+"""The pages of applications and reviews: who gets in (404 for another contractor's
+e-town, 403 for a read-only role), bad input answered in Chinese with nothing changed,
+fixed query counts, and the filing (报备)."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from acceptance import services_acceptance, services_evaluation
-from acceptance.checklist import build_rows
-from acceptance.models import AcceptanceApplication, AcceptanceReview, ApplicationMaterial, Evaluation
+from acceptance.models import AcceptanceApplication, AcceptanceReview, ApplicationMaterial
+from acceptance.selectors.applications import build_rows
+from acceptance.services import applications as application_services
 from etown import services as etown_services
 from etown.models import Organization
 
-from .conftest import TODAY, apply, pdf
+from ..conftest import TODAY, apply, pdf, review_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +42,7 @@ def test_it_lets_the_contractor_apply(demo, client_for):
 
 def test_it_shows_the_deadline_before_the_contractor_applies(demo, client_for):
     response = client_for(demo.contractor).get(url("application_create", demo.etown.pk))
-    due = services_acceptance.acceptance_due_date(datetime.date.today())
+    due = application_services.acceptance_due_date(datetime.date.today())
     assert f"{due.year}年{due.month}月{due.day}日" in response.content.decode()
 
 
@@ -135,82 +137,6 @@ def test_it_lets_the_assigned_agency_record_a_review(demo, client_for):
     assert client_for(demo.agency).get(url("review_create", application.pk)).status_code == 200
 
 
-# Evaluations ------------------------------------------------------------------------
-
-
-def evaluation_post(**changes):
-    data = {"evaluator_kind": "province", "evaluator_name": "山西省商务厅", "evaluated_on": "2026-11-02",
-            "score": "82", "result": "basic", "summary": "总体推进较好", "report": pdf("评价报告.pdf")}
-    data.update(changes)
-    return data
-
-
-def test_it_lets_the_office_record_an_evaluation(demo, client_for):
-    response = client_for(demo.office).post(url("evaluation_create", demo.etown.pk), evaluation_post())
-    evaluation = Evaluation.objects.get()
-    assert response.status_code == 302 and response["Location"] == evaluation.get_absolute_url()
-    assert evaluation.report_file.original_name == "评价报告.pdf"
-
-
-def test_it_records_the_agency_as_evaluator_when_the_agency_records(demo, client_for):
-    response = client_for(demo.agency).post(
-        url("evaluation_create", demo.etown.pk), evaluation_post(evaluator_kind="province", evaluator_name="伪造")
-    )
-    assert response.status_code == 302
-    evaluation = Evaluation.objects.get()
-    assert evaluation.evaluator_kind == "agency" and evaluation.agency.name == "山西晋衡工程项目管理咨询有限公司"
-    assert evaluation.evaluator_name == "山西晋衡工程项目管理咨询有限公司"
-
-
-def test_it_refuses_a_bad_score_in_chinese(demo, client_for):
-    response = client_for(demo.office).post(url("evaluation_create", demo.etown.pk), evaluation_post(score="120"))
-    assert response.status_code == 200
-    assert "100" in response.content.decode()
-    assert not Evaluation.objects.exists()
-
-
-@pytest.mark.parametrize("who, status", [("contractor", 403), ("finance", 403), ("auditor", 403), ("contractor2", 404)])
-def test_it_refuses_evaluations_by_others(demo, client_for, who, status):
-    client = client_for(getattr(demo, who))
-    assert client.post(url("evaluation_create", demo.etown.pk), evaluation_post()).status_code == status
-    assert not Evaluation.objects.exists()
-
-
-def test_it_lets_only_the_office_record_the_decision(demo, client_for):
-    evaluation = services_evaluation.evaluation_create(
-        etown=demo.etown, by=demo.office, evaluator_kind="province", evaluator_name="山西省商务厅",
-        evaluated_on=datetime.date(2026, 11, 2), result="unqualified",
-    )
-    data = {"decided_on": datetime.date.today().isoformat(), "reduction_amount": "100000", "clawback_amount": "0",
-            "decision_basis": "领导小组会议纪要"}
-    assert client_for(demo.agency).post(url("evaluation_decision", evaluation.pk), data).status_code == 403
-    assert client_for(demo.contractor2).post(url("evaluation_decision", evaluation.pk), data).status_code == 404
-    assert client_for(demo.office).post(url("evaluation_decision", evaluation.pk), data).status_code == 302
-    evaluation.refresh_from_db()
-    assert evaluation.reduction_amount == 100000 and evaluation.decided_by == demo.office
-
-
-def test_it_shows_the_evaluation_to_the_contractor_not_to_the_other(demo, client_for):
-    evaluation = services_evaluation.evaluation_create(
-        etown=demo.etown, by=demo.office, evaluator_kind="province", evaluator_name="山西省商务厅",
-        evaluated_on=datetime.date(2026, 11, 2), result="qualified",
-    )
-    assert client_for(demo.contractor).get(evaluation.get_absolute_url()).status_code == 200
-    assert client_for(demo.contractor2).get(evaluation.get_absolute_url()).status_code == 404
-
-
-# The e-town page panel ------------------------------------------------------------------
-
-
-def test_it_shows_the_panel_with_the_gates_on_the_etown_page(demo, client_for):
-    page = client_for(demo.contractor).get(demo.etown.get_absolute_url()).content.decode()
-    assert "中期绩效评价与验收" in page and "尚未开展中期评价。" in page
-    assert url("application_create", demo.etown.pk) in page
-    office_page = client_for(demo.office).get(demo.etown.get_absolute_url()).content.decode()
-    assert url("application_create", demo.etown.pk) not in office_page
-    assert url("dossier_page", demo.etown.pk) in office_page
-
-
 # Lists: fixed query counts --------------------------------------------------------------
 
 
@@ -237,22 +163,6 @@ def test_it_lists_applications_in_a_fixed_number_of_queries(demo, client_for, dj
     assert response.content.decode().count("阶段验收") >= min(n, 25)
 
 
-@pytest.mark.parametrize("n", [3, 30])
-def test_it_lists_evaluations_in_a_fixed_number_of_queries(demo, client_for, django_assert_num_queries, n):
-    for i in range(n):
-        services_evaluation.evaluation_create(
-            etown=demo.etown, by=demo.office, evaluator_kind="province", evaluator_name=f"评价单位{i}",
-            evaluated_on=datetime.date(2026, 11, 2), result="qualified",
-        )
-    client = client_for(demo.auditor)
-    client.get(url("evaluation_list"))
-    # session, user, memberships, COUNT, page of evaluations (etown, county joined), unread
-    # badge, and the session's idle-expiry save (savepoint, UPDATE, release)
-    with django_assert_num_queries(9):
-        response = client.get(url("evaluation_list"))
-    assert response.status_code == 200
-
-
 def test_it_hides_other_etowns_from_the_contractor_list(demo, client_for):
     apply(demo)
     page = client_for(demo.contractor2).get(url("application_list")).content.decode()
@@ -265,13 +175,38 @@ def test_it_paginates_the_application_list(demo, client_for):
     assert "第 2/2 页" in page
 
 
-
-
 def test_it_sends_the_office_back_when_the_application_is_already_decided(demo, client_for):
-    from .conftest import review_kwargs
-
     application = apply(demo)
-    services_acceptance.acceptance_review_record(**review_kwargs(demo, application))
+    application_services.acceptance_review_record(**review_kwargs(demo, application))
     response = client_for(demo.office).get(url("review_create", application.pk), follow=True)
     assert response.redirect_chain[-1][0] == application.get_absolute_url()
     assert "该申请已验收通过，不能再录入验收结论。" in response.content.decode()
+
+
+# Filing (报备) ---------------------------------------------------------------------------
+
+
+def test_it_records_the_filing_of_a_passed_acceptance(demo, client_for):
+    application = apply(demo)
+    url = reverse("acceptance:application_filing", args=[application.pk])
+    assert client_for(demo.office).get(url).status_code == 403  # not passed yet
+    application_services.acceptance_review_record(**review_kwargs(demo, application))
+    data = {"filed_on": datetime.date.today().isoformat(), "filed_to": "运城市商务局、山西省商务厅"}
+    assert client_for(demo.contractor).post(url, data).status_code == 403
+    assert client_for(demo.contractor2).post(url, data).status_code == 404
+    assert client_for(demo.office).post(url, data).status_code == 302
+    application.refresh_from_db()
+    assert application.filed_to == "运城市商务局、山西省商务厅" and application.filed_on == datetime.date.today()
+
+
+def test_it_refuses_a_filing_dated_before_the_acceptance(demo):
+    application = apply(demo)
+    application_services.acceptance_review_record(**review_kwargs(demo, application))
+    with pytest.raises(ValidationError) as error:
+        application_services.acceptance_record_filing(
+            application=application, filed_on=TODAY - datetime.timedelta(days=1), filed_to="山西省商务厅", by=demo.office,
+            today=TODAY,
+        )
+    assert "filed_on" in error.value.message_dict
+    application.refresh_from_db()
+    assert application.filed_on is None and application.status == AcceptanceApplication.Status.PASSED

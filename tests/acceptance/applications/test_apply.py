@@ -5,13 +5,13 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from acceptance import services_acceptance
 from acceptance.models import AcceptanceApplication, ApplicationMaterial
+from acceptance.services import applications as application_services
 from etown.models import ETown, Notification, Reminder
 from etown.notifications import run_sweeps
 from etown.workdays import seed_from_package
 
-from .conftest import TODAY, apply, materials, review_kwargs
+from ..conftest import TODAY, apply, materials, review_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_it_counts_from_a_weekend_receipt_as_from_the_friday_before(demo):
 
 
 def apply_due(day):
-    return services_acceptance.acceptance_due_date(day)
+    return application_services.acceptance_due_date(day)
 
 
 def test_it_stores_the_materials_and_tells_the_office(demo, application):
@@ -63,7 +63,7 @@ def test_it_leaves_the_phase_alone_on_a_stage_application(demo):
 
 def test_it_refuses_missing_materials_and_creates_nothing(demo):
     with pytest.raises(ValidationError) as error:
-        services_acceptance.acceptance_apply(
+        application_services.acceptance_apply(
             etown=demo.etown, contract=demo.contract, kind="final", summary="已完成",
             materials=materials([ApplicationMaterial.Category.EXPENSE_DETAIL]), by=demo.contractor, today=TODAY,
         )
@@ -115,7 +115,7 @@ def test_it_reminds_the_office_once_as_the_deadline_nears_and_once_when_overdue(
 
 
 def test_it_stops_reminding_once_the_group_concluded(demo, application):
-    services_acceptance.acceptance_review_record(**review_kwargs(demo, application))
+    application_services.acceptance_review_record(**review_kwargs(demo, application))
     assert run_sweeps(today=application.due_on + datetime.timedelta(days=7), names=["acceptance_deadline"]) == {
         "acceptance_deadline": 0
     }

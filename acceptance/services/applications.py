@@ -3,37 +3,45 @@
 Every function is keyword-only and atomic, locks the rows its invariant depends on
 (one open application per contract; one conclusion per round), and records who acted
 and why in the history.
+
+The rectification demands of a failed acceptance review are ordinary rectification
+items (整改事项) of supervision, with source "acceptance" and the review as their source
+object; they follow supervision's workflow (evidence, verification, 销号, escalation) and
+its funds check. Acceptance only creates them (here) and reads whether they are closed.
 """
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from etown.models import Contract, ETown, Notice, Organization, StoredFile
+from etown.models import LIVE_CONTRACTS, Contract, ETown, Notice, Organization, StoredFile
 from etown.notices import notice_create
-from etown.notifications import notify
+from etown.notifications import notify, remind_once
 from etown.permissions import require
+from etown.recipients import contractor_users, office_users
 from etown.services import contract_record_final_acceptance, etown_update, save_with_history
 from etown.uploads import DOCUMENTS, file_store
 from etown.workdays import WorkCalendar
+from supervision.models import Rectification
+from supervision.selectors import rectification as rectification_selectors
+from supervision.services import rectification as rectification_services
 
-from . import rectification
-from .models import (
+from ..exports.applications import review_report_pdf
+from ..models import (
     AcceptanceApplication,
     AcceptanceReview,
     ApplicationMaterial,
     ChecklistItem,
     ReviewMethod,
 )
-from .models.application import ACCEPTANCE_WORKDAYS
-from .permissions import can_apply_acceptance, can_file_acceptance, can_review_acceptance
-from etown.recipients import contractor_users, office_users
+from ..models.application import ACCEPTANCE_WORKDAYS
+from ..permissions import can_apply_acceptance, can_file_acceptance, can_review_acceptance
 
 # Phases before 总结验收: a final application moves the e-town into it.
 PHASES_BEFORE_ACCEPTANCE = (ETown.Phase.PREPARATION, ETown.Phase.IMPLEMENTATION, ETown.Phase.EVALUATION)
-
-
 
 
 def acceptance_due_date(received_on, *, calendar=None):
@@ -58,7 +66,7 @@ def acceptance_apply(*, etown, contract, kind, summary, materials, by, stage_nam
     errors = {}
     if contract.etown_id != etown.pk:
         errors["contract"] = "合同不属于该项目。"
-    elif contract.status == Contract.Status.TERMINATED:
+    elif contract.status not in LIVE_CONTRACTS:
         errors["contract"] = "合同已终止，不能申请验收。"
     if kind not in AcceptanceApplication.Kind.values:
         errors["kind"] = "请选择验收类型。"
@@ -173,7 +181,7 @@ def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit
     第十二条3：整改后仍不合格的，专项资金不予拨付). A passed final acceptance records the
     flag that releases the retention (附件2 第七条) and closes the e-town.
 
-    ``checklist``: rows from acceptance.checklist.build_rows with ``judgement``,
+    ``checklist``: rows from acceptance.selectors.applications.build_rows with ``judgement``,
     ``figure`` and ``remark`` filled in. ``expected_round`` (from the form) refuses a
     conclusion when someone else recorded one since the form was opened: two members of
     staff submitting the first review at once must not turn the second into a
@@ -230,7 +238,7 @@ def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit
                 f"终期验收须对每项建设任务和绩效目标作出达标判定，尚有 {len(skipped)} 项标为“本阶段不涉及”"
                 f"（如：{skipped[0]['label']}），不能作出通过结论。"
             )})
-        still_open = sum(len(rectification.open_items_for(r)) for r in previous)
+        still_open = sum(len(rectification_selectors.open_items_for_source(r)) for r in previous)
         if still_open:
             raise ValidationError(
                 {"conclusion": f"上一轮验收提出的整改事项尚有 {still_open} 项未销号，整改复核不能作出通过结论。"}
@@ -268,16 +276,17 @@ def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit
         ]
     )
     if new_items_needed:
+        # supervision takes lists of names (each may hold several separated by 、 or ，).
         for row in not_met:
-            rectification.create_item(
-                etown=application.etown, kind=rectification.ACCEPTANCE, problem=_problem_text(row),
-                measures=row["remark"].strip(), units=units, persons=persons, deadline=rectification_deadline,
+            rectification_services.rectification_create(
+                etown=application.etown, source=Rectification.Source.ACCEPTANCE, problem=_problem_text(row),
+                measures=row["remark"].strip(), units=[units], persons=[persons], deadline=rectification_deadline,
                 by=by, source_obj=review, reason="验收不予通过，提出整改意见",
             )
         for problem in extra_problems:
-            rectification.create_item(
-                etown=application.etown, kind=rectification.ACCEPTANCE, problem=problem,
-                measures="按验收小组意见整改到位", units=units, persons=persons, deadline=rectification_deadline,
+            rectification_services.rectification_create(
+                etown=application.etown, source=Rectification.Source.ACCEPTANCE, problem=problem,
+                measures="按验收小组意见整改到位", units=[units], persons=[persons], deadline=rectification_deadline,
                 by=by, source_obj=review, reason="验收不予通过，提出整改意见",
             )
 
@@ -287,7 +296,7 @@ def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit
 
 
 def _queue_report(review_id):
-    from .tasks import render_review_report
+    from ..tasks import render_review_report
 
     render_review_report.delay(review_id)
 
@@ -311,7 +320,7 @@ def _conclude(application, review, *, by, today):
         contract_record_final_acceptance(
             contract=application.contract, passed_on=review.reviewed_on, by=by, reason=f"终期验收通过（{review}）",
         )
-        live = Contract.objects.filter(etown=etown).exclude(status=Contract.Status.TERMINATED)
+        live = Contract.objects.filter(etown=etown, status__in=LIVE_CONTRACTS)
         if not live.filter(final_acceptance_passed_on__isnull=True).exists():
             # Every live contract accepted: the project is done (已结项); the retention
             # is still paid through funds' chain after this.
@@ -359,10 +368,6 @@ def _publish_result(application, review, *, by, today):
 def review_generate_report(*, review, by):
     """Render and store the acceptance report (验收报告) of a review. An issued report is
     the record: it is written once and never silently regenerated."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from .exports import review_report_pdf
-
     review = AcceptanceReview.objects.select_for_update().select_related("etown__county", "application").get(pk=review.pk)
     if review.report_file_id:
         return review
@@ -374,3 +379,40 @@ def review_generate_report(*, review, by):
         purpose="验收报告",
     )
     return save_with_history(review, by=by, reason="生成验收报告")
+
+
+# The deadline sweep ---------------------------------------------------------------------
+# 15 working days from receipt (004 附件2 第十七条). Registered with
+# etown.notifications.register_sweep (hooks.py); the daily reminder task runs it. Each
+# reminder goes out once per (application, kind, deadline) through remind_once.
+
+DUE_SOON_WORKDAYS = 3
+
+
+def acceptance_deadline_sweep(today, calendar):
+    sent = 0
+    applications = AcceptanceApplication.objects.filter(status=AcceptanceApplication.Status.SUBMITTED).filter(
+        Q(due_on__lt=today) | Q(due_on__lte=calendar.add_workdays(today, DUE_SOON_WORKDAYS))
+    ).select_related("etown__county")
+    recipients = {}
+    for application in applications:
+        etown = application.etown
+        if etown.county_id not in recipients:
+            recipients[etown.county_id] = office_users(etown.county_id)
+        users = recipients[etown.county_id]
+        url = application.get_absolute_url()
+        if today > application.due_on:
+            late = calendar.workdays_between(application.due_on, today)
+            sent += remind_once(
+                item=application, kind="acceptance_overdue", due_date=application.due_on, users=users,
+                title=f"{etown.name}{application.get_kind_display()}申请已超过验收期限（{application.due_on:%Y-%m-%d}）",
+                body=f"已超期 {late} 个工作日。按临猗资金办法第十七条，须在接到申请的 15 个工作日内组织验收。", url=url,
+            )
+        else:
+            left = calendar.workdays_between(today, application.due_on)
+            sent += remind_once(
+                item=application, kind="acceptance_due_soon", due_date=application.due_on, users=users,
+                title=f"{etown.name}{application.get_kind_display()}申请将于 {application.due_on:%Y-%m-%d} 到期",
+                body=f"距验收期限还有 {left} 个工作日，请及时组织验收并录入结论。", url=url,
+            )
+    return sent

@@ -1,12 +1,12 @@
+"""Forms of acceptance applications and reviews: the application with its materials,
+the review with its checklist, the filing."""
 from django import forms
 
 from etown.forms import BootstrapMixin
-from etown.models import Contract, Organization
-from etown.uploads import DOCUMENTS, SPREADSHEETS, MultiUploadField, UploadField
+from etown.models import LIVE_CONTRACTS, Contract, Organization
+from etown.uploads import DOCUMENTS, MultiUploadField
 
-from .models import AcceptanceApplication, AcceptanceReview, ApplicationMaterial, ChecklistItem, Evaluation, ReviewMethod
-
-REQUIRED = {"required": "此项为必填项。"}
+from ..models import AcceptanceApplication, AcceptanceReview, ApplicationMaterial, ChecklistItem, ReviewMethod
 
 
 def _checkbox_classes(form, *names):
@@ -16,80 +16,6 @@ def _checkbox_classes(form, *names):
         widget = form.fields[name].widget
         widget.attrs["class"] = "form-check-input"
         widget.choice_list = True
-
-
-class EvaluationForm(BootstrapMixin, forms.ModelForm):
-    report = UploadField(label="评价报告", required=False, allowed=DOCUMENTS)
-    publish = forms.BooleanField(label="同时在专栏公示评价结果（公示 5 个工作日）", required=False)
-
-    class Meta:
-        model = Evaluation
-        fields = ["evaluator_kind", "evaluator_name", "agency", "evaluated_on", "score", "result", "summary"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
-        error_messages = {
-            "evaluator_kind": {"required": "请选择评价主体。"},
-            "evaluator_name": {"required": "请填写评价单位。"},
-            "evaluated_on": {"required": "请填写评价日期。", "invalid": "日期格式不正确。"},
-            "result": {"required": "请选择评价结果。"},
-            "score": {"invalid": "得分须为数字。"},
-        }
-
-    def __init__(self, *args, etown, agency_user_org=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = etown.agencies.all()
-        self.fields["agency"].help_text = "评价主体为第三方机构时选择（须为本项目受托机构）。"
-        self.agency_user_org = agency_user_org
-        if agency_user_org is not None:
-            # An agency records its own evaluation: the evaluator is the agency itself. On
-            # an edit the evaluator stays as recorded (an agency edits only its own).
-            if not self.instance.pk:
-                self.initial.update(evaluator_kind=Evaluation.Evaluator.AGENCY, evaluator_name=agency_user_org.name,
-                                    agency=agency_user_org)
-            for name in ("evaluator_kind", "evaluator_name", "agency"):
-                self.fields[name].disabled = True
-
-    def clean(self):
-        data = super().clean()
-        if data.get("evaluator_kind") == Evaluation.Evaluator.AGENCY and not data.get("agency"):
-            self.add_error("agency", "评价主体为第三方机构时，请选择受托第三方机构。")
-        return data
-
-
-class EvaluationEditForm(EvaluationForm):
-    reason = forms.CharField(label="修改原因", max_length=200, error_messages={"required": "请填写修改原因。"},
-                             help_text="将记入变更记录，供审计查阅。")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["publish"]
-
-
-class EvaluationItemForm(BootstrapMixin, forms.Form):
-    problem = forms.CharField(label="反馈问题", widget=forms.Textarea(attrs={"rows": 3}), error_messages=REQUIRED)
-    measures = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 3}), error_messages=REQUIRED)
-    units = forms.CharField(label="责任单位", max_length=200, error_messages=REQUIRED,
-                            help_text="多个单位用顿号“、”分隔，如“县商务局、承办企业”。")
-    persons = forms.CharField(label="责任人", max_length=200, error_messages=REQUIRED, help_text="多人用顿号分隔。")
-    deadline = forms.DateField(label="整改时限", error_messages={"required": "请填写整改时限。", "invalid": "日期格式不正确。"})
-
-
-class EvaluationImportForm(BootstrapMixin, forms.Form):
-    file = UploadField(
-        label="反馈问题清单（Excel）", allowed=SPREADSHEETS,
-        help_text="列：序号、反馈问题、整改措施、责任单位、责任人、整改时限。任何一行有误则整份不导入，并列出出错的行和原因。",
-    )
-
-
-class DecisionForm(BootstrapMixin, forms.Form):
-    decided_on = forms.DateField(label="决定日期", error_messages={"required": "请填写决定日期。", "invalid": "日期格式不正确。"})
-    reduction_amount = forms.DecimalField(label="减少支持资金（元）", min_value=0, max_digits=16, decimal_places=2, initial=0,
-                                          error_messages={"invalid": "请填写金额（元）。", "min_value": "金额不能为负数。"})
-    cancel_qualification = forms.BooleanField(label="取消培育资格", required=False)
-    clawback_amount = forms.DecimalField(label="收回已拨付资金（元）", min_value=0, max_digits=16, decimal_places=2, initial=0,
-                                         error_messages={"invalid": "请填写金额（元）。", "min_value": "金额不能为负数。"},
-                                         help_text="实际追回由资金模块登记追回记录。")
-    decision_basis = forms.CharField(label="决定依据及说明", widget=forms.Textarea(attrs={"rows": 3}),
-                                     error_messages={"required": "请填写决定依据（如领导小组会议纪要）及决定内容。"})
 
 
 class ApplicationForm(BootstrapMixin, forms.Form):
@@ -105,9 +31,7 @@ class ApplicationForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, etown, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = etown.contracts.exclude(status=Contract.Status.TERMINATED).select_related(
-            "contractor"
-        )
+        self.fields["contract"].queryset = etown.contracts.filter(status__in=LIVE_CONTRACTS).select_related("contractor")
         for value, label in ApplicationMaterial.Category.choices:
             required = value in ApplicationMaterial.REQUIRED
             # Prefixed: "contract" (合同) is also the name of the contract field.
@@ -178,7 +102,7 @@ class ReviewForm(BootstrapMixin, forms.Form):
 
 class ChecklistForm(forms.Form):
     """One judgement, figure and remark per checklist row; rows are rebuilt on the
-    server and matched by key (see acceptance.checklist)."""
+    server and matched by key (see acceptance.selectors.applications.build_rows)."""
 
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, prefix="c", **kwargs)

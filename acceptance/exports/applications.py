@@ -1,10 +1,10 @@
 """The acceptance report (验收报告) PDF, in the ordinary official document format of
-GB/T 9704-2012 (DESIGN.md "Official documents"), rendered with supervision's
+GB/T 9704-2012 (DESIGN.md "Official documents"), rendered with etown.documents'
 render_pdf and base_pdf.html so it matches the 督办函."""
 from etown.documents import official_date, render_pdf, signature_offsets
+from supervision.selectors import rectification as rectification_selectors
 
-from . import rectification
-from .models import ChecklistItem
+from ..models import ChecklistItem
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 
@@ -17,7 +17,7 @@ def review_report_context(review):
     counts = {value: 0 for value in ChecklistItem.Judgement.values}
     for item in checklist:
         counts[item.judgement] += 1
-    items = list(rectification.items_for(review)) if review.round == 1 else []
+    items = list(rectification_selectors.items_for_source(review)) if review.round == 1 else []
     previous = None
     if review.round > 1:
         previous = application.reviews.filter(round=review.round - 1).first()

@@ -1,0 +1,2 @@
+"""Files the acceptance app writes: the acceptance report PDF (applications) and the
+project dossier ZIP with its workbooks (dossier)."""

@@ -1,0 +1,1 @@
+"""Forms of the acceptance app, one module per sub-domain: evaluations, applications."""

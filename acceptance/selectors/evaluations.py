@@ -1,0 +1,61 @@
+"""Reads of mid-term evaluations: the evaluation gate, the list scoped to what the user
+may see (fixed query counts), and the dashboard figure."""
+from django.db.models import Count, OuterRef, Subquery
+
+from etown.permissions import visible_etowns
+from supervision.selectors import rectification as rectification_selectors
+
+from ..models import Evaluation
+
+
+def latest_evaluation(etown):
+    return Evaluation.objects.filter(etown=etown).order_by("-evaluated_on", "-pk").first()
+
+
+def evaluation_gate(etown, **context):
+    """The funds gate of 安泽办法 002 第十八条, from the latest evaluation:
+    合格 → continue; 基本合格 → only once its rectification items are all closed;
+    不合格 → blocked, with the decision recorded (or its absence) in the reason."""
+    evaluation = latest_evaluation(etown)
+    if evaluation is None:
+        return True, "尚未开展中期评价。"
+    when = f"{evaluation.evaluated_on:%Y-%m-%d}"
+    if evaluation.result == Evaluation.Result.QUALIFIED:
+        return True, f"中期绩效评价（{when}）结果为合格，继续拨付。"
+    if evaluation.result == Evaluation.Result.BASIC:
+        items = rectification_selectors.items_for_source(evaluation)
+        if not len(items):
+            return False, f"中期绩效评价（{when}）结果为基本合格，尚未登记评价提出的整改事项；整改合格后方可拨付。"
+        still_open = len(rectification_selectors.open_items_for_source(evaluation))
+        if still_open:
+            return False, (
+                f"中期绩效评价（{when}）结果为基本合格，评价整改事项尚有 {still_open} 项未销号；整改合格后方可拨付。"
+            )
+        return True, f"中期绩效评价（{when}）结果为基本合格，{len(items)} 项整改事项已全部销号。"
+    if evaluation.has_decision:
+        return False, (
+            f"中期绩效评价（{when}）结果为不合格，暂停拨付。处理决定（{evaluation.decided_on:%Y-%m-%d}）："
+            f"{evaluation.decision_text()}。"
+        )
+    return False, f"中期绩效评价（{when}）结果为不合格，暂停拨付；减少资金、取消资格或收回资金的处理决定尚未录入。"
+
+
+def evaluations_for(user, *, result="", etown=None):
+    qs = Evaluation.objects.filter(etown__in=visible_etowns(user)).select_related("etown__county")
+    if etown is not None:
+        qs = qs.filter(etown=etown)
+    if result:
+        qs = qs.filter(result=result)
+    return qs.order_by("-evaluated_on", "-pk")
+
+
+# Dashboard figure: func(county_ids) with None meaning the whole province ----------------
+
+
+def evaluation_results(county_ids):
+    """{result label: number of e-towns whose latest evaluation has it}, one query."""
+    latest = Evaluation.objects.filter(etown=OuterRef("etown")).order_by("-evaluated_on", "-pk").values("pk")[:1]
+    qs = Evaluation.objects.all() if county_ids is None else Evaluation.objects.filter(etown__county_id__in=county_ids)
+    qs = qs.filter(pk=Subquery(latest))
+    counts = dict(qs.order_by().values_list("result").annotate(n=Count("pk")))
+    return {label: counts.get(value, 0) for value, label in Evaluation.Result.choices}

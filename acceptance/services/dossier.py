@@ -1,0 +1,97 @@
+"""Writes of the project dossier (项目档案, 004 附件2 第十八条; 002 第八条): request one,
+and build it.
+
+The ZIP is built by a Celery task to a temporary file and then moved into place (an
+.xlsx and a .zip are both written at close, so a big dossier is never streamed from
+memory); the requester is notified when it is ready. What goes in is
+acceptance.selectors.dossier.collect; how it is written, acceptance.exports.dossier.
+"""
+import logging
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from etown.notifications import notify
+from etown.permissions import require
+
+from ..exports.dossier import write_dossier
+from ..models import DossierExport
+from ..permissions import can_export_dossier
+from ..selectors.dossier import collect
+
+log = logging.getLogger("acceptance.dossier")
+
+
+@transaction.atomic
+def dossier_request(*, etown, by):
+    """Queue a dossier build; the task runs after the commit (the row must exist)."""
+    require(can_export_dossier(by, etown))
+    running = DossierExport.objects.filter(
+        etown=etown, requested_by=by, status__in=[DossierExport.Status.PENDING, DossierExport.Status.RUNNING]
+    ).exists()
+    if running:
+        raise ValidationError("您申请的档案正在生成，完成后会通知您，请勿重复提交。")
+    export = DossierExport.objects.create(etown=etown, requested_by=by)
+    transaction.on_commit(lambda: _queue(export.pk))
+    return export
+
+
+def _queue(export_id):
+    from ..tasks import build_dossier
+
+    build_dossier.delay(export_id)
+
+
+def dossier_build(*, export):
+    """Build the ZIP of a requested export. Not one transaction: the build may take
+    minutes and must not hold row locks; the status moves in short transactions."""
+    with transaction.atomic():
+        export = DossierExport.objects.select_for_update().select_related("etown__county", "requested_by").get(pk=export.pk)
+        if export.status == DossierExport.Status.READY:
+            return export
+        export.status = DossierExport.Status.RUNNING
+        export.save(update_fields=["status"])
+    etown = export.etown
+    now = timezone.now()
+    relative = Path("dossiers") / f"{now:%Y}" / f"{uuid.uuid4().hex}.zip"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    try:
+        rows = write_dossier(etown, collect(etown), partial, generated_by=export.requested_by)
+        shutil.move(partial, target)
+    except Exception as error:  # record the failure for the user, keep the traceback in the log
+        log.exception("dossier %s failed", export.pk)
+        partial.unlink(missing_ok=True)
+        with transaction.atomic():
+            DossierExport.objects.filter(pk=export.pk).update(
+                status=DossierExport.Status.FAILED, finished_at=timezone.now(), error=str(error)[:1000]
+            )
+            notify(
+                users=[export.requested_by], title=f"{etown.name}项目档案生成失败",
+                body="请稍后重试；如仍失败，请联系系统管理员。", url=_page_url(etown), kind="dossier_failed",
+            )
+        export.refresh_from_db()
+        return export
+    with transaction.atomic():
+        export.status = DossierExport.Status.READY
+        export.finished_at = timezone.now()
+        export.path = str(relative)
+        export.size = target.stat().st_size
+        export.file_count = len(rows)
+        export.save(update_fields=["status", "finished_at", "path", "size", "file_count"])
+        notify(
+            users=[export.requested_by], title=f"{etown.name}项目档案已生成，可以下载",
+            body=f"共 {len(rows)} 个文件，附档案目录。", url=_page_url(etown), kind="dossier_ready",
+        )
+    return export
+
+
+def _page_url(etown):
+    return reverse("acceptance:dossier_page", args=[etown.pk])
