@@ -170,7 +170,7 @@ def pay(users, contract, kind, amount, contractor):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from funds import services
-    from funds.gates import REQUIRED_MATERIALS
+    from funds.selectors.gates import REQUIRED_MATERIALS
 
     day = datetime.date(2026, 6, 1)
     materials = [(k, SimpleUploadedFile("材料.pdf", b"%PDF-1.4\n%%EOF\n")) for k in REQUIRED_MATERIALS[kind]]
@@ -235,7 +235,7 @@ def _export_in_child(etown_pk, queue):
     import tempfile
 
     from etown.models import ETown
-    from funds.exports import write_ledger
+    from funds.exports.ledger import write_ledger
 
     def rss_kb():
         with open("/proc/self/statm") as f:

@@ -7,4 +7,6 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         # Nav, panels, metrics, dossier and change-log sources, the objection receiver.
-        from . import hooks  # noqa: F401
+        from . import hooks
+
+        hooks.register()

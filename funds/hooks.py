@@ -1,20 +1,24 @@
-"""Registrations of the funds app on etown's hub, imported by FundsConfig.ready():
-navigation, the e-town page panel, the public panel, the dashboard card and metrics,
-the dossier source, the change-log sources, and the receiver of notice objections."""
+"""Registrations of the funds app on etown's hub, made by ``register()``, which
+FundsConfig.ready() calls once: navigation, the e-town page panel, the public panel,
+the dashboard card and metrics, the dossier source, the reminder sweep, the change-log
+sources, the demo seeder, and the receiver of notice objections."""
 import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 from django.db.models import Q, Sum
-from django.dispatch import receiver
 
 from etown.history import register_history_source
 from etown.hub import DossierItem, Metric, NavItem, Panel, hub
+from etown.models import Contract, Role
 from etown.notifications import register_sweep, remind_once
 from etown.permissions import memberships
+from etown.recipients import staff
 from etown.signals import notice_objected
 
 from . import tasks  # noqa: F401  (registers the Celery task with a worker)
+from .exports.approval_form import approval_form_pdf
+from .exports.ledger import write_assets, write_ledger
 from .models import (
     IN_FLIGHT,
     Asset,
@@ -24,6 +28,12 @@ from .models import (
     DisbursementRequest,
     RequestStatus,
 )
+from .permissions import can_apply
+from .selectors.changes import change_queue
+from .selectors.policy import finance_departments
+from .selectors.positions import annotate_positions, etown_funds, position_of
+from .selectors.requests import request_queue, visible_requests
+from .services import disbursement_record_objection
 
 SOURCE_TYPE = "funds.disbursementrequest"
 WAN = Decimal(10000)
@@ -37,9 +47,6 @@ def _has_role(user):
 
 
 def _etown_panel(request, etown):
-    from .permissions import can_apply
-    from .selectors import etown_funds, visible_requests
-
     funds = etown_funds(etown)
     return {
         "t": funds.totals,
@@ -51,8 +58,6 @@ def _etown_panel(request, etown):
 def public_figures(etown):
     """Allocated, disbursed and retention held: published facts only (the notices of
     each disbursement are public), nothing personal."""
-    from .selectors import etown_funds
-
     live = [p for p in etown_funds(etown).positions if p.contract.status != p.contract.Status.TERMINATED]
     if not live:
         return None
@@ -75,8 +80,6 @@ PUBLIC_LABELS = (("allocated", "安排资金"), ("disbursed", "已拨付"), ("re
 
 
 def _dashboard_card(request, _):
-    from .selectors import change_queue, request_queue
-
     n_requests, n_changes = request_queue(request.user).count(), change_queue(request.user).count()
     if not (n_requests or n_changes):
         return None
@@ -92,10 +95,6 @@ def _in_counties(county_ids, prefix="etown__county_id"):
 
 def metric_money(county_ids):
     """{合同金额, 已拨付, 尾款留存} in 万元 over the counties' live contracts."""
-    from etown.models import Contract
-
-    from .selectors import annotate_positions, position_of
-
     totals = {"合同金额": Decimal(0), "已拨付": Decimal(0), "尾款留存": Decimal(0)}
     contracts = Contract.objects.filter(_in_counties(county_ids)).exclude(status=Contract.Status.TERMINATED)
     for contract in annotate_positions(contracts):
@@ -128,8 +127,6 @@ def _xlsx_bytes(writer, etown):
 def dossier_items(etown):
     """资金 documents of the e-town's dossier (临猗资金办法第十八条; 安泽办法第八条): each
     request's materials, its approval form, the ledger and the asset register."""
-    from .exports import approval_form_pdf, write_assets, write_ledger
-
     items = []
     requests = (
         DisbursementRequest.objects.filter(etown=etown).exclude(status__in=(RequestStatus.DRAFT, RequestStatus.WITHDRAWN))
@@ -161,9 +158,6 @@ def dossier_items(etown):
 def sweep_notice_over(today, calendar):
     """Tell the finance bureau once when a disbursement's notice has ended with no
     objection: the request may now be paid (004 附件2 第十二条第3项)."""
-    from .selectors import finance_departments
-    from etown.recipients import staff
-
     due = list(
         DisbursementRequest.objects.filter(status=RequestStatus.IN_NOTICE, notice__end_date__lt=today)
         .select_related("etown", "notice")
@@ -174,7 +168,7 @@ def sweep_notice_over(today, calendar):
         department = departments.get(request.etown.county_id)
         if department is None:
             continue
-        users = staff(county_id=request.etown.county_id, role="reviewer", organization_id=department)
+        users = staff(county_id=request.etown.county_id, role=Role.REVIEWER, organization_id=department)
         sent += remind_once(
             item=request, kind="funds_notice_over", due_date=request.notice.end_date, users=users,
             title=f"拨付公示期满无异议，可办理拨付：{request.etown.name}",
@@ -187,19 +181,27 @@ def sweep_notice_over(today, calendar):
 # Objections to a disbursement's notice ----------------------------------------------
 
 
-@receiver(notice_objected, dispatch_uid="funds.notice_objected")
 def on_notice_objected(sender, notice, text, by=None, submission=None, **kwargs):
     """The one code path of an objection: the public window sends the signal, and so do
     office staff from the request page; the service stops the request."""
     if notice.source_type != SOURCE_TYPE or notice.source_id is None:
         return
-    from .services import disbursement_record_objection
-
     request = DisbursementRequest.objects.select_related("etown__county").get(pk=notice.source_id)
     disbursement_record_objection(request=request, text=text, by=by, submission=submission, notice=notice)
 
 
+# Demo data ---------------------------------------------------------------------------
+
+
+def _seed_demo_funds(system):
+    from .management.commands.seed_funds_demo import seed
+
+    return seed()
+
+
 def register():
+    """Every registration of the funds app, once, from FundsConfig.ready()."""
+    notice_objected.connect(on_notice_objected, dispatch_uid="funds.notice_objected")
     hub.register_nav(NavItem("专项资金", "funds:home", order=40, visible=_has_role))
     hub.register_panel(Panel("funds", "专项资金", "funds/panels/etown_panel.html", _etown_panel, order=40))
     hub.register_public_panel(Panel("funds", "专项资金", "public/_panel.html", _public_panel, order=40))
@@ -216,16 +218,5 @@ def register():
     register_history_source("变更与延期申请", lambda etown: ChangeRequest.history.filter(etown_id=etown.pk))
     register_history_source("资产台账", lambda etown: Asset.history.filter(etown_id=etown.pk))
     register_history_source("追回与核减", lambda etown: Clawback.history.filter(etown_id=etown.pk))
-
-
-register()
-
-
-def _seed_demo_funds(system):
-    from .management.commands.seed_funds_demo import seed
-
-    return seed()
-
-
-# After the reports and inspection rules, so the demo requests meet the county's rules.
-hub.register_demo_seeder("funds", _seed_demo_funds, order=40)
+    # After the reports and inspection rules, so the demo requests meet the county's rules.
+    hub.register_demo_seeder("funds", _seed_demo_funds, order=40)

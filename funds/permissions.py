@@ -25,6 +25,8 @@ from etown.permissions import (
     memberships,
 )
 
+from .selectors.policy import finance_departments
+
 
 def can_view_funds(user, etown):
     return can_view_etown(user, etown)
@@ -49,8 +51,6 @@ def finance_department_ids(user):
     cached = getattr(user, "_funds_finance", None)
     if cached is not None:
         return cached
-    from .selectors import finance_departments
-
     reviewer_orgs = {
         (m.county_id, m.organization_id) for m in memberships(user)
         if m.role == Role.REVIEWER and m.county_id and m.organization_id

@@ -13,7 +13,7 @@ def export_etown(etown_id, what, user_id):
     from etown.models import ETown
     from etown.notifications import notify
 
-    from .exports import WRITERS, export_create
+    from .exports.ledger import WRITERS, export_create
 
     user = get_user_model().objects.get(pk=user_id)
     etown = ETown.objects.select_related("county").get(pk=etown_id)

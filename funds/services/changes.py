@@ -7,29 +7,26 @@ approval machinery as disbursements.
 - Change (第九条): use of funds, scope or contract content; the office and the leading
   group review it and it is approved once the higher authority's consent (报请上级同意)
   is recorded by the office.
+
+Who may act at which status, and where each step leads, is the table
+``funds.workflow.CHANGE_FLOW``.
 """
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from etown.models import Role
+from etown.models import LIVE_CONTRACTS, Role
+from etown.recipients import contractor_users, staff
 from etown.services import contract_update, save_with_history
 from etown.uploads import DOCUMENTS, file_store
 
 from ..models import ChangeKind, ChangeRequest, ChangeStatus, ChangeStep, StepAction
-from ..permissions import can_apply, can_lead, can_office_act
-from etown.models import LIVE_CONTRACTS
-from etown.recipients import contractor_users, staff
-
+from ..permissions import can_apply
+from ..workflow import APPROVE, CHANGE_FLOW, EDIT, HIGHER, RETURN, SUBMIT, WITHDRAW
 from .common import add_step, move, require, require_reason, tell
 
 C = ChangeStatus
-
-RETURNERS = {
-    C.SUBMITTED: (can_office_act, Role.OFFICE),
-    C.OFFICE_APPROVED: (can_lead, Role.LEADER),
-    C.LEADER_APPROVED: (can_office_act, Role.OFFICE),
-}
+FLOW = CHANGE_FLOW
 
 
 def _locked(change):
@@ -84,10 +81,10 @@ def change_create(*, contract, kind, title, content, reason, by, new_term_end=No
 @transaction.atomic
 def change_update(*, change, title, content, reason, by, new_term_end=None, today=None):
     """The contractor corrects a draft or returned request before (re)submitting."""
-    require(can_apply(by, change.etown))
+    require(FLOW.only(EDIT).may(by, change.etown))
     today = today or timezone.localdate()
     change = _locked(change)
-    _expect(change, C.DRAFT, C.RETURNED)
+    _expect(change, *FLOW.statuses(EDIT))
     _check(contract=change.contract, kind=change.kind, title=title, content=content, reason=reason,
            new_term_end=new_term_end, today=today)
     change.title, change.content, change.reason = title.strip(), content.strip(), reason.strip()
@@ -97,13 +94,14 @@ def change_update(*, change, title, content, reason, by, new_term_end=None, toda
 
 @transaction.atomic
 def change_submit(*, change, by, today=None):
-    require(can_apply(by, change.etown))
+    submit = FLOW.only(SUBMIT)
+    require(submit.may(by, change.etown))
     today = today or timezone.localdate()
     change = _locked(change)
-    _expect(change, C.DRAFT, C.RETURNED)
+    _expect(change, *FLOW.statuses(SUBMIT))
     _check(contract=change.contract, kind=change.kind, title=change.title, content=change.content,
            reason=change.reason, new_term_end=change.new_term_end, today=today)
-    step = move(change, step_model=ChangeStep, to=C.SUBMITTED, action=StepAction.SUBMIT, by=by, role=Role.CONTRACTOR)
+    step = move(change, step_model=ChangeStep, to=submit.to, action=submit.record, by=by, role=submit.role)
     tell(staff(county_id=change.etown.county_id, role=Role.OFFICE),
          title=f"{change.get_kind_display()}待审核：{change.etown.name}", obj=change, body=change.title)
     return step
@@ -115,25 +113,20 @@ def change_approve(*, change, by, note=""):
     moves the contract's term end (through etown's contract service, with history)."""
     seen = change.status  # a stale second click must not approve the next step
     change = _locked(change)
-    _expect(change, *(status for status in (C.SUBMITTED, C.OFFICE_APPROVED) if status == seen))
-    note = (note or "").strip()
-    if change.status == C.SUBMITTED:
-        require(can_office_act(by, change.etown))
-        step = move(change, step_model=ChangeStep, to=C.OFFICE_APPROVED, action=StepAction.OFFICE_APPROVE, by=by,
-                    role=Role.OFFICE, note=note)
+    _expect(change, *(status for status in FLOW.statuses(APPROVE) if status == seen))
+    (approve,) = FLOW.at(change.status, APPROVE)
+    require(approve.may(by, change.etown))
+    target = approve.next_status(change)
+    step = move(change, step_model=ChangeStep, to=target, action=approve.record, by=by, role=approve.role,
+                note=(note or "").strip())
+    if target == C.OFFICE_APPROVED:
         tell(staff(county_id=change.etown.county_id, role=Role.LEADER),
              title=f"{change.get_kind_display()}待审批：{change.etown.name}", obj=change, body=change.title)
-        return step
-    require(can_lead(by, change.etown))
-    if change.kind == ChangeKind.CHANGE:
-        step = move(change, step_model=ChangeStep, to=C.LEADER_APPROVED, action=StepAction.LEADER_APPROVE, by=by,
-                    role=Role.LEADER, note=note)
+    elif target == C.LEADER_APPROVED:
         tell(staff(county_id=change.etown.county_id, role=Role.OFFICE),
              title=f"变更申请待报上级同意：{change.etown.name}", obj=change, body=change.title)
-        return step
-    step = move(change, step_model=ChangeStep, to=C.APPROVED, action=StepAction.LEADER_APPROVE, by=by,
-                role=Role.LEADER, note=note)
-    _apply_extension(change, by=by)
+    else:
+        _apply_extension(change, by=by)
     return step
 
 
@@ -149,10 +142,11 @@ def _apply_extension(change, *, by):
 @transaction.atomic
 def change_record_higher_approval(*, change, number, approved_on, by, note="", today=None):
     """The higher authority agreed to the change (第九条: 报请上级同意方可调整)."""
-    require(can_office_act(by, change.etown))
+    higher = FLOW.only(HIGHER)
+    require(higher.may(by, change.etown))
     today = today or timezone.localdate()
     change = _locked(change)
-    _expect(change, C.LEADER_APPROVED)
+    _expect(change, *FLOW.statuses(HIGHER))
     errors = {}
     if not (number or "").strip():
         errors["number"] = "请填写上级批复文号。"
@@ -162,8 +156,7 @@ def change_record_higher_approval(*, change, number, approved_on, by, note="", t
         raise ValidationError(errors)
     change.higher_approval_number, change.higher_approval_date = number.strip(), approved_on
     text = f"上级于 {approved_on:%Y年%-m月%-d日} 同意（{change.higher_approval_number}）" + (f"；{note}" if note else "")
-    step = move(change, step_model=ChangeStep, to=C.APPROVED, action=StepAction.HIGHER_APPROVAL, by=by,
-                role=Role.OFFICE, note=text)
+    step = move(change, step_model=ChangeStep, to=higher.to, action=higher.record, by=by, role=higher.role, note=text)
     tell(contractor_users(contract=change.contract), title=f"变更申请已批准：{change.etown.name}", obj=change, body=change.title)
     return step
 
@@ -173,12 +166,11 @@ def change_return(*, change, reason, by):
     reason = require_reason(reason, message="请填写退回原因。")
     seen = change.status
     change = _locked(change)
-    _expect(change, *(status for status in RETURNERS if status == seen))
-    permission, role = RETURNERS[change.status]
-    verdict = permission(by, change.etown)
-    if not verdict:
-        raise PermissionDenied(verdict.reason)
-    step = move(change, step_model=ChangeStep, to=C.RETURNED, action=StepAction.RETURN, by=by, role=role, note=reason)
+    _expect(change, *(status for status in FLOW.statuses(RETURN) if status == seen))
+    (returner,) = FLOW.at(change.status, RETURN)
+    require(returner.may(by, change.etown))
+    step = move(change, step_model=ChangeStep, to=returner.to, action=returner.record, by=by, role=returner.role,
+                note=reason)
     tell(contractor_users(contract=change.contract), title=f"{change.get_kind_display()}被退回：{change.etown.name}", obj=change,
          body=reason)
     return step
@@ -186,9 +178,10 @@ def change_return(*, change, reason, by):
 
 @transaction.atomic
 def change_withdraw(*, change, reason, by):
-    require(can_apply(by, change.etown))
+    withdraw = FLOW.only(WITHDRAW)
+    require(withdraw.may(by, change.etown))
     reason = require_reason(reason, message="请填写撤回原因。")
     change = _locked(change)
-    _expect(change, C.DRAFT, C.RETURNED, C.SUBMITTED)
-    return move(change, step_model=ChangeStep, to=C.WITHDRAWN, action=StepAction.WITHDRAW, by=by,
-                role=Role.CONTRACTOR, note=reason)
+    _expect(change, *FLOW.statuses(WITHDRAW))
+    return move(change, step_model=ChangeStep, to=withdraw.to, action=withdraw.record, by=by, role=withdraw.role,
+                note=reason)

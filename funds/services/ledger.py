@@ -16,7 +16,8 @@ from etown.uploads import DOCUMENTS, IMAGES, PDF, file_store
 
 from ..models import Asset, AssetInspection, AssetState, Clawback, ClawbackBasis, ClawbackKind, FundsPolicy, LedgerEntry
 from ..permissions import can_check_assets, can_edit_policy, can_office_act, can_record_ledger
-from ..selectors import LIVE_ENTRY, contract_position
+from ..selectors.ledger import LIVE_ENTRY
+from ..selectors.positions import contract_position
 from .common import lock_contract, require, require_reason
 
 INVOICE_FILES = (PDF, *IMAGES)

@@ -1,28 +1,23 @@
 """The disbursement chain (安泽办法 002 第十条、第十二条; 临猗资金办法 004 附件2 第十二条).
 
-draft ─submit→ submitted ─office→ office_approved ─finance→ department_approved
-─leader→ leader_approved ─meeting (office)→ meeting_passed ─notice (office)→ in_notice
-─(notice over, no objection) disburse (finance)→ disbursed. Any in-flight step may be
-returned with a reason by whoever acts at it; an objection during the notice stops it
-(objected) until the office has dealt with it.
+Who may act at which status, and where each step leads, is the table
+``funds.workflow.REQUEST_FLOW``: every service here reads its step there.
 
 Each step locks the contract row, then the request row, re-evaluates every gate
-(``funds.gates``) and refuses to move while one fails without an office head's
+(``funds.selectors.gates``) and refuses to move while one fails without an office head's
 override; the gates are stored on the trail line of the step.
 """
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from etown.models import Notice, Role, StoredFile
+from etown.models import LIVE_CONTRACTS, Notice, Role, StoredFile
 from etown.notices import notice_create, notice_withdraw
+from etown.recipients import contractor_users, staff
 from etown.services import save_with_history
 from etown.uploads import DOCUMENTS, file_store
 
-from .. import gates as gatekeeping
 from ..models import (
-    EDITABLE,
-    IN_FLIGHT,
     DisbursementRequest,
     GateOverride,
     MaterialKind,
@@ -33,34 +28,28 @@ from ..models import (
     RequestStep,
     StepAction,
 )
-from ..permissions import can_apply, can_finance_act, can_lead, can_office_act, can_override
-from etown.models import LIVE_CONTRACTS
-
-from ..selectors import finance_departments, policy_for
-from etown.recipients import contractor_users, staff
-
+from ..permissions import can_apply
+from ..selectors import gates as gatekeeping
+from ..selectors.policy import finance_departments, policy_for
+from ..workflow import (
+    APPROVE,
+    DISBURSE,
+    EDIT,
+    MATERIAL,
+    MEETING,
+    NOTICE,
+    OBJECTION,
+    OVERRIDE,
+    REQUEST_FLOW,
+    RESUME,
+    RETURN,
+    SUBMIT,
+    WITHDRAW,
+)
 from .common import actor_label, add_step, lock_contract, move, require, require_reason, tell
 
 S = RequestStatus
-
-# status → (who may approve, the action recorded, the next status, the role acting)
-APPROVALS = {
-    S.SUBMITTED: (can_office_act, StepAction.OFFICE_APPROVE, S.OFFICE_APPROVED, Role.OFFICE),
-    S.OFFICE_APPROVED: (can_finance_act, StepAction.DEPARTMENT_APPROVE, S.DEPARTMENT_APPROVED, Role.REVIEWER),
-    S.DEPARTMENT_APPROVED: (can_lead, StepAction.LEADER_APPROVE, S.LEADER_APPROVED, Role.LEADER),
-}
-
-# Who may return a request at each in-flight step: whoever acts at it (and, during the
-# notice, the office that runs it or the finance bureau about to pay).
-RETURNERS = {
-    S.SUBMITTED: ((can_office_act, Role.OFFICE),),
-    S.OFFICE_APPROVED: ((can_finance_act, Role.REVIEWER),),
-    S.DEPARTMENT_APPROVED: ((can_lead, Role.LEADER),),
-    S.LEADER_APPROVED: ((can_office_act, Role.OFFICE),),
-    S.MEETING_PASSED: ((can_office_act, Role.OFFICE),),
-    S.IN_NOTICE: ((can_office_act, Role.OFFICE), (can_finance_act, Role.REVIEWER)),
-    S.OBJECTED: ((can_office_act, Role.OFFICE),),
-}
+FLOW = REQUEST_FLOW
 
 
 def _today(today):
@@ -146,9 +135,9 @@ def disbursement_create(*, contract, kind, amount, purpose, tasks, by, materials
 
 @transaction.atomic
 def disbursement_update(*, request, kind, amount, purpose, tasks, by, reason="修改申请"):
-    require(can_apply(by, request.etown))
+    require(FLOW.only(EDIT).may(by, request.etown))
     request = _locked(request)
-    _expect(request, *EDITABLE)
+    _expect(request, *FLOW.statuses(EDIT))
     tasks = _check_fields(contract=request.contract, kind=kind, amount=amount, purpose=purpose, tasks=tasks)
     request.kind, request.amount, request.purpose = kind, amount, purpose.strip()
     save_with_history(request, by=by, reason=reason)
@@ -158,18 +147,18 @@ def disbursement_update(*, request, kind, amount, purpose, tasks, by, reason="�
 
 @transaction.atomic
 def disbursement_add_material(*, request, kind, upload, by):
-    require(can_apply(by, request.etown))
+    require(FLOW.only(MATERIAL).may(by, request.etown))
     request = _locked(request)
-    _expect(request, *EDITABLE)
+    _expect(request, *FLOW.statuses(MATERIAL))
     return _store_material(request, kind, upload, by)
 
 
 @transaction.atomic
 def disbursement_remove_material(*, material, by):
     request = material.request
-    require(can_apply(by, request.etown))
+    require(FLOW.only(MATERIAL).may(by, request.etown))
     request = _locked(request)
-    _expect(request, *EDITABLE)
+    _expect(request, *FLOW.statuses(MATERIAL))
     material.delete()  # the StoredFile stays: an uploaded file is never destroyed
 
 
@@ -179,13 +168,14 @@ def disbursement_remove_material(*, material, by):
 @transaction.atomic
 def disbursement_submit(*, request, by, today=None):
     today = _today(today)
-    require(can_apply(by, request.etown))
+    submit = FLOW.only(SUBMIT)
+    require(submit.may(by, request.etown))
     request = _locked(request)
-    _expect(request, *EDITABLE)
+    _expect(request, *FLOW.statuses(SUBMIT))
     resubmission = request.status == S.RETURNED
     request.submitted_at = timezone.now()  # its place in the contract's queue
     results = _gated(request, today=today)
-    step = _move(request, to=S.SUBMITTED, action=StepAction.SUBMIT, by=by, role=Role.CONTRACTOR,
+    step = _move(request, to=submit.to, action=submit.record, by=by, role=submit.role,
                  note="退回后重新提交" if resubmission else "", gates=results)
     tell(staff(county_id=request.etown.county_id, role=Role.OFFICE),
          title=f"资金拨付申请待审核：{request.etown.name}", obj=request,
@@ -200,11 +190,12 @@ def disbursement_approve(*, request, by, note="", today=None):
     today = _today(today)
     seen = request.status  # what the approver saw: a stale second click must not approve the next step
     request = _locked(request)
-    _expect(request, *(status for status in APPROVALS if status == seen))
-    permission, action, target, role = APPROVALS[request.status]
-    require(permission(by, request.etown))
+    _expect(request, *(status for status in FLOW.statuses(APPROVE) if status == seen))
+    (approve,) = FLOW.at(request.status, APPROVE)
+    require(approve.may(by, request.etown))
     results = _gated(request, today=today)
-    step = _move(request, to=target, action=action, by=by, role=role, note=(note or "").strip(), gates=results)
+    step = _move(request, to=approve.to, action=approve.record, by=by, role=approve.role, note=(note or "").strip(),
+                 gates=results)
     _tell_next(request)
     return step
 
@@ -214,9 +205,10 @@ def disbursement_record_meeting(*, request, meeting_date, minutes_number, by, no
     """The county executive meeting (县政府常务会议) passed the disbursement (002 第十条、
     第十二条). A meeting that did not pass it is recorded as a return."""
     today = _today(today)
-    require(can_office_act(by, request.etown))
+    meeting = FLOW.only(MEETING)
+    require(meeting.may(by, request.etown))
     request = _locked(request)
-    _expect(request, S.LEADER_APPROVED)
+    _expect(request, *FLOW.statuses(MEETING))
     errors = {}
     if meeting_date is None:
         errors["meeting_date"] = "请填写常务会议日期。"
@@ -229,7 +221,7 @@ def disbursement_record_meeting(*, request, meeting_date, minutes_number, by, no
     results = _gated(request, today=today)
     request.meeting_date, request.meeting_minutes = meeting_date, minutes_number.strip()
     text = f"{meeting_date:%Y年%-m月%-d日} 常务会议审议通过，纪要 {request.meeting_minutes}" + (f"；{note}" if note else "")
-    return _move(request, to=S.MEETING_PASSED, action=StepAction.MEETING, by=by, role=Role.OFFICE, note=text, gates=results)
+    return _move(request, to=meeting.to, action=meeting.record, by=by, role=meeting.role, note=text, gates=results)
 
 
 def _publish_notice(request, *, by, start_date):
@@ -254,16 +246,17 @@ def disbursement_start_notice(*, request, by, start_date=None, today=None):
     """Publish the notice in the public column: at least 5 working days (004 附件2
     第十二条第3项), counted on the statutory calendar."""
     today = _today(today)
-    require(can_office_act(by, request.etown))
+    notice = FLOW.only(NOTICE)
+    require(notice.may(by, request.etown))
     request = _locked(request)
-    _expect(request, S.MEETING_PASSED)
+    _expect(request, *FLOW.statuses(NOTICE))
     start_date = start_date or today
     if start_date < today:
         raise ValidationError({"start_date": "公示开始日期不能早于今天。"})
     results = _gated(request, today=today)
     request.notice = _publish_notice(request, by=by, start_date=start_date)
     text = f"公示 {request.notice.start_date:%Y年%-m月%-d日} 至 {request.notice.end_date:%Y年%-m月%-d日}（{request.notice.workdays} 个工作日）"
-    return _move(request, to=S.IN_NOTICE, action=StepAction.NOTICE, by=by, role=Role.OFFICE, note=text, gates=results)
+    return _move(request, to=notice.to, action=notice.record, by=by, role=notice.role, note=text, gates=results)
 
 
 @transaction.atomic
@@ -273,8 +266,9 @@ def disbursement_record_objection(*, request, text, by=None, submission=None, no
     office staff (``by`` without a submission). ``notice``: the notice objected to
     (default: the request's current one); an objection to an earlier notice, or one
     arriving after the request has moved on, is kept on the trail for the office."""
+    objected = FLOW.only(OBJECTION)
     if submission is None and by is not None:
-        require(can_office_act(by, request.etown))
+        require(objected.may(by, request.etown))
     text = require_reason(text, "text", "请填写异议内容。")
     request = _locked(request)
     notice = notice or request.notice
@@ -285,11 +279,11 @@ def disbursement_record_objection(*, request, text, by=None, submission=None, no
         recorded_by=by if submission is None else None,
     )
     actor = by if submission is None else None
-    role = Role.OFFICE if actor is not None else None
-    if request.status == S.IN_NOTICE and notice.pk == request.notice_id:
-        _move(request, to=S.OBJECTED, action=StepAction.OBJECTION, by=actor, role=role, note=text)
+    role = objected.role if actor is not None else None
+    if request.status in FLOW.statuses(OBJECTION) and notice.pk == request.notice_id:
+        _move(request, to=objected.to, action=objected.record, by=actor, role=role, note=text)
     else:
-        add_step(request, step_model=RequestStep, action=StepAction.OBJECTION, by=actor, role=role, note=text)
+        add_step(request, step_model=RequestStep, action=objected.record, by=actor, role=role, note=text)
     tell(staff(county_id=request.etown.county_id, role=Role.OFFICE),
          title=f"拨付公示收到异议：{request.etown.name}", obj=request, body=text[:200])
     return objection
@@ -300,10 +294,11 @@ def disbursement_resume_notice(*, request, resolution, by, start_date=None, toda
     """The office found the objection unfounded: record how it was dealt with and
     publish a new full notice period (the old notice is withdrawn)."""
     today = _today(today)
-    require(can_office_act(by, request.etown))
+    resume = FLOW.only(RESUME)
+    require(resume.may(by, request.etown))
     resolution = require_reason(resolution, "resolution", "请填写异议核查处理结果。")
     request = _locked(request)
-    _expect(request, S.OBJECTED)
+    _expect(request, *FLOW.statuses(RESUME))
     start_date = start_date or today
     if start_date < today:
         raise ValidationError({"start_date": "公示开始日期不能早于今天。"})
@@ -314,8 +309,7 @@ def disbursement_resume_notice(*, request, resolution, by, start_date=None, toda
         notice_withdraw(notice=request.notice, reason=f"异议已核查处理，重新公示：{resolution}"[:300], by=by)
     request.notice = _publish_notice(request, by=by, start_date=start_date)
     text = f"异议处理结果：{resolution}。重新公示至 {request.notice.end_date:%Y年%-m月%-d日}"
-    return _move(request, to=S.IN_NOTICE, action=StepAction.RESUME_NOTICE, by=by, role=Role.OFFICE, note=text,
-                 gates=results)
+    return _move(request, to=resume.to, action=resume.record, by=by, role=resume.role, note=text, gates=results)
 
 
 @transaction.atomic
@@ -323,9 +317,10 @@ def disbursement_disburse(*, request, disbursed_on, amount, voucher_number, by, 
     """The finance bureau pays (004 附件2 第三条、第六条; 002 第十二条), only after the
     notice has ended with no objection, and only within the gates for the amount paid."""
     today = _today(today)
-    require(can_finance_act(by, request.etown))
+    disburse = FLOW.only(DISBURSE)
+    require(disburse.may(by, request.etown))
     request = _locked(request)
-    _expect(request, S.IN_NOTICE)
+    _expect(request, *FLOW.statuses(DISBURSE))
     notice = request.notice
     if notice is None or notice.withdrawn_at:
         raise ValidationError("该申请没有有效的拨付公示。")
@@ -355,7 +350,7 @@ def disbursement_disburse(*, request, disbursed_on, amount, voucher_number, by, 
         )
     request.disbursed_on, request.disbursed_amount, request.voucher_number = disbursed_on, amount, voucher_number.strip()
     text = f"{disbursed_on:%Y年%-m月%-d日} 拨付 {amount:,.2f} 元，凭证 {request.voucher_number}"
-    step = _move(request, to=S.DISBURSED, action=StepAction.DISBURSE, by=by, role=Role.REVIEWER, note=text, gates=results)
+    step = _move(request, to=disburse.to, action=disburse.record, by=by, role=disburse.role, note=text, gates=results)
     tell(contractor_users(contract=request.contract), title=f"专项资金已拨付：{request.etown.name}", obj=request, body=text)
     return step
 
@@ -366,13 +361,14 @@ def disbursement_return(*, request, reason, by):
     reason = require_reason(reason, message="请填写退回原因。")
     seen = request.status
     request = _locked(request)
-    _expect(request, *(status for status in IN_FLIGHT if status == seen))
-    role = next((role for permission, role in RETURNERS[request.status] if permission(by, request.etown)), None)
-    if role is None:
-        raise PermissionDenied(RETURNERS[request.status][0][0](by, request.etown).reason)
+    _expect(request, *(status for status in FLOW.statuses(RETURN) if status == seen))
+    returners = FLOW.at(request.status, RETURN)
+    returner = next((step for step in returners if step.may(by, request.etown)), None)
+    if returner is None:
+        require(returners[0].may(by, request.etown))  # refuses with the reason of whoever acts at this step
     if request.status in (S.IN_NOTICE, S.OBJECTED) and request.notice and not request.notice.withdrawn_at:
         notice_withdraw(notice=request.notice, reason=f"申请被退回：{reason}"[:300], by=by)
-    step = _move(request, to=S.RETURNED, action=StepAction.RETURN, by=by, role=role, note=reason)
+    step = _move(request, to=returner.to, action=returner.record, by=by, role=returner.role, note=reason)
     tell(contractor_users(contract=request.contract), title=f"资金拨付申请被退回：{request.etown.name}", obj=request, body=reason)
     return step
 
@@ -380,11 +376,12 @@ def disbursement_return(*, request, reason, by):
 @transaction.atomic
 def disbursement_withdraw(*, request, reason, by):
     """The contractor withdraws a request the office has not acted on yet."""
-    require(can_apply(by, request.etown))
+    withdraw = FLOW.only(WITHDRAW)
+    require(withdraw.may(by, request.etown))
     reason = require_reason(reason, message="请填写撤回原因。")
     request = _locked(request)
-    _expect(request, S.DRAFT, S.RETURNED, S.SUBMITTED)
-    return _move(request, to=S.WITHDRAWN, action=StepAction.WITHDRAW, by=by, role=Role.CONTRACTOR, note=reason)
+    _expect(request, *FLOW.statuses(WITHDRAW))
+    return _move(request, to=withdraw.to, action=withdraw.record, by=by, role=withdraw.role, note=reason)
 
 
 @transaction.atomic
@@ -392,10 +389,11 @@ def gate_override_record(*, request, gate_key, reason, by, today=None):
     """An office head lets the request pass one failing gate, with a reason. The money
     gates (contract amount, prepayment ratio, retention) cannot be overridden."""
     today = _today(today)
-    require(can_override(by, request.etown))
+    override_step = FLOW.only(OVERRIDE)
+    require(override_step.may(by, request.etown))
     reason = require_reason(reason, message="请填写例外放行的理由。")
     request = _locked(request)
-    _expect(request, *EDITABLE, *IN_FLIGHT)
+    _expect(request, *FLOW.statuses(OVERRIDE))
     results = {r.key: r for r in gatekeeping.evaluate(request, today=today)}
     gate = results.get(gate_key)
     if gate is None:
@@ -408,9 +406,9 @@ def gate_override_record(*, request, gate_key, reason, by, today=None):
         raise ValidationError({"gate_key": f"“{gate.label}”已记录过例外放行。"})
     override = GateOverride.objects.create(
         request=request, gate_key=gate.key, gate_label=gate.label, reason=reason, by=by,
-        by_label=actor_label(by, Role.OFFICE, request.etown.county_id),
+        by_label=actor_label(by, override_step.role, request.etown.county_id),
     )
-    add_step(request, step_model=RequestStep, action=StepAction.OVERRIDE, by=by, role=Role.OFFICE,
+    add_step(request, step_model=RequestStep, action=override_step.record, by=by, role=override_step.role,
              note=f"例外放行“{gate.label}”（{gate.reason}）：{reason}")
     save_with_history(request, by=by, reason=f"负责人例外放行“{gate.label}”：{reason}")
     return override

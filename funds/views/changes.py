@@ -1,4 +1,5 @@
-"""Change and extension requests: the form, the page with its trail and actions."""
+"""Change and extension requests: the form, the page with its trail and actions (the
+ones ``funds.workflow.CHANGE_FLOW`` gives the user)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,13 +11,13 @@ from django.views.decorators.http import require_POST
 from etown.permissions import get_child_for, get_etown_for
 from etown.views.common import apply_service_errors, run_service
 
-from .. import forms, services
-from ..models import ChangeKind, ChangeRequest, ChangeStatus
-from ..permissions import can_apply, can_lead, can_office_act
-from ..services.changes import RETURNERS
+from .. import services
+from ..forms.changes import ChangeForm, HigherApprovalForm
+from ..forms.common import NoteForm, ReasonForm
+from ..models import ChangeKind, ChangeRequest
+from ..permissions import can_apply
+from ..workflow import CHANGE_FLOW, HIGHER
 from . import audit_refusals
-
-C = ChangeStatus
 
 
 def _get(user, pk, write=None):
@@ -26,7 +27,7 @@ def _get(user, pk, write=None):
 @login_required
 def change_create(request, pk):
     etown = get_etown_for(request.user, pk, write=can_apply)
-    form = forms.ChangeForm(request.POST or None, request.FILES or None, etown=etown)
+    form = ChangeForm(request.POST or None, request.FILES or None, etown=etown)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         change = run_service(form, services.change_create, by=request.user, application_upload=data.pop("application"), **data)
@@ -41,20 +42,13 @@ def change_create(request, pk):
 
 
 def _actions(user, change):
-    etown = change.etown
+    """The forms of the actions this user may take now (None for a bare button)."""
+    initial = {HIGHER: {"approved_on": timezone.localdate()}}
     acts = {}
-    if change.is_editable and can_apply(user, etown):
-        acts["submit"] = None
-    if change.status in (C.DRAFT, C.RETURNED, C.SUBMITTED) and can_apply(user, etown):
-        acts["withdraw"] = forms.ReasonForm()
-    if (change.status == C.SUBMITTED and can_office_act(user, etown)) or (
-        change.status == C.OFFICE_APPROVED and can_lead(user, etown)
-    ):
-        acts["approve"] = forms.NoteForm()
-    if change.status == C.LEADER_APPROVED and can_office_act(user, etown):
-        acts["higher"] = forms.HigherApprovalForm(initial={"approved_on": timezone.localdate()})
-    if change.status in RETURNERS and RETURNERS[change.status][0](user, etown):
-        acts["return"] = forms.ReasonForm()
+    for action in CHANGE_FLOW.actions(user, change):
+        if action in DONE:
+            form_class = FORMS.get(action)
+            acts[action] = form_class(initial=initial.get(action)) if form_class else None
     return acts
 
 
@@ -72,8 +66,7 @@ def change_detail(request, pk):
     return _render(request, _get(request.user, pk))
 
 
-FORMS = {"approve": forms.NoteForm, "higher": forms.HigherApprovalForm, "return": forms.ReasonForm,
-         "withdraw": forms.ReasonForm}
+FORMS = {"approve": NoteForm, "higher": HigherApprovalForm, "return": ReasonForm, "withdraw": ReasonForm}
 DONE = {"submit": "申请已提交。", "approve": "已审核通过。", "higher": "已记录上级同意，申请已批准。",
         "return": "申请已退回。", "withdraw": "申请已撤回。"}
 

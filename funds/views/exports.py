@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from etown.permissions import get_etown_for
 
-from ..exports import approval_form_pdf
+from ..exports.approval_form import approval_form_pdf
 from ..tasks import export_etown
 from .requests import _get
 

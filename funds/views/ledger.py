@@ -7,10 +7,12 @@ from django.views.decorators.http import require_POST
 from etown.permissions import get_child_for, get_etown_for
 from etown.views.common import paginate, run_service
 
-from .. import forms, services
+from .. import services
+from ..forms.ledger import AssetForm, AssetInspectionForm, LedgerForm, ReverseForm
 from ..models import Asset, LedgerEntry
 from ..permissions import can_check_assets, can_record_ledger
-from ..selectors import entry_flags, ledger_page, policy_for
+from ..selectors.ledger import entry_flags, ledger_page
+from ..selectors.policy import policy_for
 
 
 @login_required
@@ -27,7 +29,7 @@ def ledger(request, pk):
         "is_first": not request.GET.get("after"),
         "threshold": threshold,
         "can_record": can_record_ledger(request.user, etown),
-        "reverse_form": forms.ReverseForm(),
+        "reverse_form": ReverseForm(),
     })
 
 
@@ -35,7 +37,7 @@ def ledger(request, pk):
 def ledger_create(request, pk):
     etown = get_etown_for(request.user, pk, write=can_record_ledger)
     threshold = policy_for(etown.county).ledger_contract_threshold
-    form = forms.LedgerForm(request.POST or None, request.FILES or None, etown=etown, threshold=threshold)
+    form = LedgerForm(request.POST or None, request.FILES or None, etown=etown, threshold=threshold)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         entry = run_service(
@@ -59,7 +61,7 @@ def ledger_create(request, pk):
 @require_POST
 def ledger_reverse(request, pk):
     entry = get_child_for(request.user, LedgerEntry, pk, write=can_record_ledger)
-    form = forms.ReverseForm(request.POST)
+    form = ReverseForm(request.POST)
     if form.is_valid() and run_service(form, services.ledger_reverse, entry=entry, by=request.user, **form.cleaned_data):
         messages.success(request, "已冲销。如需更正，请重新登记正确的支出。")
     else:
@@ -88,7 +90,7 @@ def assets(request, pk):
 @login_required
 def asset_create(request, pk):
     etown = get_etown_for(request.user, pk, write=can_record_ledger)
-    form = forms.AssetForm(request.POST or None, request.FILES or None, etown=etown)
+    form = AssetForm(request.POST or None, request.FILES or None, etown=etown)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         if run_service(form, services.asset_create, etown=etown, by=request.user, photo_upload=data.pop("photo"), **data):
@@ -103,7 +105,7 @@ def asset_create(request, pk):
 @login_required
 def asset_inspect(request, pk):
     asset = get_child_for(request.user, Asset, pk, write=can_check_assets)
-    form = forms.AssetInspectionForm(request.POST or None, request.FILES or None)
+    form = AssetInspectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         if run_service(form, services.asset_record_inspection, asset=asset, by=request.user,

@@ -14,20 +14,16 @@ from etown.models import Contract, County
 from etown.permissions import county_scope, get_etown_for, visible_etowns
 from etown.views.common import paginate, run_service
 
-from .. import forms, services
+from .. import services
+from ..forms.ledger import ClawbackForm
+from ..forms.policy import PolicyForm
 from ..models import AssetState, Clawback, ChangeRequest, RequestStatus
 from ..permissions import can_apply, can_edit_policy, can_office_act, can_record_ledger
-from ..selectors import (
-    ZERO,
-    annotate_positions,
-    change_queue,
-    etown_funds,
-    ledger_flag_counts,
-    policy_for,
-    position_of,
-    request_queue,
-    visible_requests,
-)
+from ..selectors.changes import change_queue
+from ..selectors.ledger import ledger_flag_counts
+from ..selectors.policy import policy_for
+from ..selectors.positions import ZERO, annotate_positions, etown_funds, position_of
+from ..selectors.requests import request_queue, visible_requests
 
 
 @login_required
@@ -103,7 +99,7 @@ def etown_overview(request, pk):
 @login_required
 def clawback_create(request, pk):
     etown = get_etown_for(request.user, pk, write=can_office_act)
-    form = forms.ClawbackForm(request.POST or None, etown=etown)
+    form = ClawbackForm(request.POST or None, etown=etown)
     if request.method == "POST" and form.is_valid():
         if run_service(form, services.clawback_record, by=request.user, **form.cleaned_data):
             messages.success(request, "已登记。尚可拨付的金额已相应减少。")
@@ -125,7 +121,7 @@ def policy_edit(request, county_pk):
             raise Http404("区县不存在")  # another county's staff or a contractor learns nothing
         raise PermissionDenied(verdict.reason)
     policy = policy_for(county)
-    form = forms.PolicyForm(request.POST or None, county=county, initial={
+    form = PolicyForm(request.POST or None, county=county, initial={
         "finance_department": policy.finance_department, "ledger_contract_threshold": policy.ledger_contract_threshold,
         "notice_workdays": policy.notice_workdays,
     })

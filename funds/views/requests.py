@@ -1,22 +1,36 @@
 """Pages of the disbursement chain: the approval queue, the list, the request form and
-the request page with its gates, actions and approval trail."""
+the request page with its gates, actions and approval trail. Which buttons a user sees
+is ``funds.workflow.REQUEST_FLOW.actions``; the services decide."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from etown.permissions import get_child_for, get_etown_for
+from etown.permissions import get_child_for, get_etown_for, require
 from etown.signals import notice_objected
 from etown.views.common import apply_service_errors, paginate, querystring_without_page, run_service
 
-from .. import forms, gates, services
-from ..models import EDITABLE, IN_FLIGHT, DisbursementRequest, RequestKind, RequestMaterial, RequestStatus
-from ..permissions import can_apply, can_finance_act, can_office_act, can_override
-from ..selectors import contract_position, visible_requests
-from ..services.requests import APPROVALS, RETURNERS
+from .. import services
+from ..forms.common import NoteForm, ReasonForm
+from ..forms.requests import (
+    DisburseForm,
+    MaterialForm,
+    MeetingForm,
+    NoticeForm,
+    ObjectionForm,
+    OverrideForm,
+    RequestForm,
+    ResumeForm,
+)
+from ..models import DisbursementRequest, RequestKind, RequestMaterial, RequestStatus
+from ..permissions import can_apply
+from ..selectors import gates
+from ..selectors.positions import contract_position
+from ..selectors.requests import visible_requests
+from ..workflow import DISBURSE, EDIT, MEETING, NOTICE, OBJECTION, REQUEST_FLOW, RESUME
 from . import audit_refusals
 
 S = RequestStatus
@@ -40,7 +54,7 @@ def request_list(request):
 @login_required
 def request_create(request, pk):
     etown = get_etown_for(request.user, pk, write=can_apply)
-    form = forms.RequestForm(request.POST or None, etown=etown)
+    form = RequestForm(request.POST or None, etown=etown)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         created = run_service(form, services.disbursement_create, contract=data["contract"], kind=data["kind"],
@@ -54,11 +68,12 @@ def request_create(request, pk):
 @login_required
 def request_edit(request, pk):
     dr = _get(request.user, pk, write=can_apply)
-    if not dr.is_editable:
-        raise PermissionDenied("该申请已提交，不能修改。")
+    if not REQUEST_FLOW.at(dr.status, EDIT):
+        messages.error(request, "该申请已提交，不能修改。")  # a wrong state is a message, not a 403
+        return redirect(dr)
     initial = {"contract": dr.contract, "kind": dr.kind, "amount": dr.amount, "purpose": dr.purpose,
                "tasks": list(dr.tasks.all())}
-    form = forms.RequestForm(request.POST or None, etown=dr.etown, initial=initial)
+    form = RequestForm(request.POST or None, etown=dr.etown, initial=initial)
     form.fields["contract"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -70,31 +85,17 @@ def request_edit(request, pk):
 
 
 def _actions(user, dr, today):
-    """The forms of the actions this user may take on the request now."""
-    etown = dr.etown
+    """The forms of the actions this user may take on the request now (None for a bare
+    button), keyed by action: the ones the workflow gives that this page posts."""
+    initial = {
+        MEETING: {"meeting_date": today}, NOTICE: {"start_date": today}, RESUME: {"start_date": today},
+        DISBURSE: {"amount": dr.amount, "disbursed_on": today},
+    }
     acts = {}
-    if dr.status in EDITABLE and can_apply(user, etown):
-        acts["submit"] = None
-        acts["material"] = forms.MaterialForm(prefix="material")
-    if dr.status in (*EDITABLE, S.SUBMITTED) and can_apply(user, etown):
-        acts["withdraw"] = forms.ReasonForm(prefix="withdraw")
-    if dr.status in APPROVALS and APPROVALS[dr.status][0](user, etown):
-        acts["approve"] = forms.NoteForm(prefix="approve")
-    office = can_office_act(user, etown)
-    if office and dr.status == S.LEADER_APPROVED:
-        acts["meeting"] = forms.MeetingForm(prefix="meeting", initial={"meeting_date": today})
-    if office and dr.status == S.MEETING_PASSED:
-        acts["notice"] = forms.NoticeForm(prefix="notice", initial={"start_date": today})
-    if office and dr.status == S.IN_NOTICE:
-        acts["objection"] = forms.ObjectionForm(prefix="objection")
-    if office and dr.status == S.OBJECTED:
-        acts["resume"] = forms.ResumeForm(prefix="resume", initial={"start_date": today})
-    if dr.status == S.IN_NOTICE and can_finance_act(user, etown):
-        acts["disburse"] = forms.DisburseForm(prefix="disburse", initial={"amount": dr.amount, "disbursed_on": today})
-    if dr.status in IN_FLIGHT and any(p(user, etown) for p, _ in RETURNERS[dr.status]):
-        acts["return"] = forms.ReasonForm(prefix="return")
-    if dr.status in (*EDITABLE, *IN_FLIGHT) and can_override(user, etown):
-        acts["override"] = forms.OverrideForm(prefix="override")
+    for action in REQUEST_FLOW.actions(user, dr):
+        if action in DONE:
+            form_class = ACTION_FORMS.get(action)
+            acts[action] = form_class(prefix=action, initial=initial.get(action)) if form_class else None
     return acts
 
 
@@ -132,10 +133,9 @@ def request_detail(request, pk):
 
 
 ACTION_FORMS = {
-    "approve": forms.NoteForm, "meeting": forms.MeetingForm, "notice": forms.NoticeForm,
-    "objection": forms.ObjectionForm, "resume": forms.ResumeForm, "disburse": forms.DisburseForm,
-    "return": forms.ReasonForm, "withdraw": forms.ReasonForm, "override": forms.OverrideForm,
-    "material": forms.MaterialForm,
+    "approve": NoteForm, "meeting": MeetingForm, "notice": NoticeForm, "objection": ObjectionForm,
+    "resume": ResumeForm, "disburse": DisburseForm, "return": ReasonForm, "withdraw": ReasonForm,
+    "override": OverrideForm, "material": MaterialForm,
 }
 
 DONE = {
@@ -149,8 +149,7 @@ DONE = {
 def _objection_via_signal(*, request, text, by):
     """Office staff record an objection the same way the public window does: through
     the notice_objected signal, whose receiver (funds.hooks) calls the service."""
-    if not can_office_act(by, request.etown):
-        raise PermissionDenied(can_office_act(by, request.etown).reason)
+    require(REQUEST_FLOW.only(OBJECTION).may(by, request.etown))
     if request.notice is None:
         raise ValidationError("该申请尚未公示。")
     notice_objected.send(sender=DisbursementRequest, notice=request.notice, text=text, by=by, submission=None)

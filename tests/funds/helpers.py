@@ -89,3 +89,20 @@ def advance(demo, request, to, *, today=TODAY, paid_on=AFTER_NOTICE):
                                            voucher_number=f"GK{request.pk:04d}", by=demo.finance, today=paid_on)
         else:
             raise AssertionError(f"cannot advance from {status} to {to}")
+
+
+def fill(demo, n):
+    """``n`` requests, ledger entries (every 7th invoice number reused, every other on
+    no task) and assets: rows for the query-count tests."""
+    for i in range(n):
+        new_request(demo, amount=Decimal("10"), materials=False)
+        services.ledger_record(etown=demo.etown, contract=demo.contract, entry_date=TODAY, payee="x", summary="y",
+                               amount=Decimal("10"), voucher_number="v", invoice_number=f"I{i % 7}", by=demo.contractor,
+                               task=demo.etown.tasks.first() if i % 2 else None, today=TODAY)
+        services.asset_create(etown=demo.etown, by=demo.contractor, name=f"设备{i}", value=Decimal("1"), acquired_on=TODAY,
+                              location="中心", ownership="县政府", task=demo.etown.tasks.first())
+
+
+def paid(demo, amount):
+    """A prepayment of ``amount`` driven along the chain until it is paid."""
+    advance(demo, new_request(demo, kind=RequestKind.PREPAYMENT, amount=Decimal(amount)), RequestStatus.DISBURSED)

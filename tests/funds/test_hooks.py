@@ -1,7 +1,10 @@
 """The funds app's registrations: the e-town panel, the public panel (published figures
-only), metrics, the dashboard card, the change log and the reminder sweep."""
+only), metrics, the dashboard card, the change log, the reminder sweep and the dossier."""
 import datetime
+import io
 from decimal import Decimal
+
+from openpyxl import load_workbook
 
 from etown.history import changes_for_etown
 from etown.models import Notification
@@ -69,3 +72,14 @@ def test_it_shows_the_funds_figures_on_the_public_etown_page_when_ticked(demo, c
     page = client.get(f"/public/etown/{demo.etown.pk}/").content.decode()
     assert "安排资金" in page and "150.00 万元" in page and "尾款留存" in page
     assert demo.contractor.first_name not in page  # no personal data
+
+
+def test_it_offers_the_funds_documents_to_the_dossier(demo):
+    request = advance(demo, new_request(demo), RequestStatus.DISBURSED)
+    items = hooks.dossier_items(demo.etown)
+    titles = [i.title for i in items]
+    assert f"{request.code} 资金申请表" in titles and f"{request.code} 拨付审批表（已拨付）" in titles
+    assert titles[-2:] == ["专项资金使用台账", "资产台账"]
+    ledger = items[-2].content()
+    assert load_workbook(io.BytesIO(ledger), read_only=True).sheetnames == ["资金使用台账"]
+    assert items[titles.index(f"{request.code} 拨付审批表（已拨付）")].content().startswith(b"%PDF")

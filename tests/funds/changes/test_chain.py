@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from funds import services
 from funds.models import ChangeKind, ChangeStatus
 
-from .helpers import TODAY
+from ..helpers import TODAY
 
 C = ChangeStatus
 

@@ -1,5 +1,6 @@
-"""The special-funds ledger (专账, 临猗资金办法第十五条、第十六条), its flags, the asset
-register (第八条) and clawbacks / reductions (安泽办法第九条、第十八条)."""
+"""The special-funds ledger (专账, 临猗资金办法第十五条、第十六条): running totals, the
+flags (duplicate invoice, no task, beyond what was disbursed, large without a contract)
+and corrections by reversing entries only."""
 import datetime
 from decimal import Decimal
 
@@ -7,10 +8,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from funds import services
-from funds.models import AssetState, ClawbackBasis, ClawbackKind, LedgerEntry, RequestKind, RequestStatus
-from funds.selectors import contract_position, entry_flags, ledger_entries, ledger_flag_counts
+from funds.models import LedgerEntry
+from funds.selectors.ledger import entry_flags, ledger_entries, ledger_flag_counts
+from funds.selectors.positions import contract_position
 
-from .helpers import TODAY, advance, new_request, pdf, png
+from ..helpers import TODAY, paid, pdf, png
 
 DAY = datetime.date(2026, 11, 20)
 
@@ -29,10 +31,6 @@ def record(demo, amount="10000", *, etown=None, by=None, task="first", invoice="
 def flags_of(entry):
     entry = ledger_entries(entry.etown).get(pk=entry.pk)
     return entry_flags(entry, Decimal("50000"))
-
-
-def paid(demo, amount):
-    advance(demo, new_request(demo, kind=RequestKind.PREPAYMENT, amount=Decimal(amount)), RequestStatus.DISBURSED)
 
 
 def test_it_keeps_running_totals_on_each_entry(demo):
@@ -130,56 +128,3 @@ def test_it_lets_only_the_etowns_contractor_record(demo):
 def test_it_stores_the_invoice_image(demo):
     entry = record(demo, invoice="123", invoice_upload=png("发票.png"))
     assert entry.invoice_file.content_type == "image/png" and entry.invoice_file.etown == demo.etown
-
-
-# Assets -----------------------------------------------------------------------------
-
-
-def test_it_registers_an_asset_and_records_its_state_at_inspections(demo):
-    asset = services.asset_create(etown=demo.etown, by=demo.contractor, name="智能分拣线", value=Decimal("180000"),
-                                  acquired_on=DAY, location="物流中心", ownership="临猗县人民政府", photo_upload=png())
-    with pytest.raises(ValidationError, match="请写明核查情况"):
-        services.asset_record_inspection(asset=asset, inspected_on=TODAY, state=AssetState.IDLE, by=demo.office, today=TODAY)
-    services.asset_record_inspection(asset=asset, inspected_on=TODAY, state=AssetState.IDLE, note="设备未通电，闲置",
-                                     by=demo.agency, today=TODAY)
-    # An older inspection entered later does not overwrite the newer state.
-    services.asset_record_inspection(asset=asset, inspected_on=DAY, state=AssetState.IN_USE, by=demo.office, today=TODAY)
-    asset.refresh_from_db()
-    assert (asset.state, asset.state_checked_on) == (AssetState.IDLE, TODAY)
-    assert asset.inspections.count() == 2
-    assert asset.history.first().history_change_reason == "2026-11-23 核查：闲置，设备未通电，闲置"
-    for user in (demo.contractor, demo.contractor2, demo.finance, demo.auditor):
-        with pytest.raises(PermissionDenied):
-            services.asset_record_inspection(asset=asset, inspected_on=TODAY, state=AssetState.IN_USE, by=user, today=TODAY)
-
-
-# Clawbacks and reductions -----------------------------------------------------------
-
-
-def clawback(demo, kind, amount, by=None):
-    return services.clawback_record(
-        contract=demo.contract, kind=kind, amount=Decimal(amount), basis=ClawbackBasis.EVALUATION_FAILED,
-        reason="中期评价不合格", decision_number="临乡村e镇领〔2026〕5号", decided_on=TODAY, by=by or demo.office,
-        today=TODAY,
-    )
-
-
-def test_it_never_claws_back_more_than_was_paid_nor_reduces_below_it(demo):
-    with pytest.raises(ValidationError, match="追回金额不能超过已拨付净额 0.00 元"):
-        clawback(demo, ClawbackKind.CLAWBACK, "1")
-    paid(demo, "1000000")
-    clawback(demo, ClawbackKind.CLAWBACK, "600000")
-    with pytest.raises(ValidationError, match="400,000.00"):
-        clawback(demo, ClawbackKind.CLAWBACK, "400000.01")
-    with pytest.raises(ValidationError, match="核减金额不能超过尚可拨付的 4,000,000.00 元"):
-        clawback(demo, ClawbackKind.REDUCTION, "4000000.01")
-    clawback(demo, ClawbackKind.REDUCTION, "4000000")
-    position = contract_position(demo.contract)
-    assert (position.remaining, position.net_disbursed, position.payable_now) == (0, Decimal("400000"), 0)
-
-
-def test_it_lets_only_the_office_record_a_clawback(demo):
-    paid(demo, "1000000")
-    for user in (demo.contractor, demo.finance, demo.leader, demo.auditor):
-        with pytest.raises(PermissionDenied):
-            clawback(demo, ClawbackKind.CLAWBACK, "1", by=user)

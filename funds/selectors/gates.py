@@ -10,6 +10,11 @@ check is called as ``check.func(etown, today=..., request=...)`` and returns
 The money gates are invariants of the contract and cannot be overridden: no one may
 pay beyond the contract or release the retention early. The others may be let pass by
 an office head with a recorded reason (``GateOverride``).
+
+The gates live with the selectors because they only read (the contract's position, the
+request's materials and overrides, the hub's checks) and never write: the services call
+them under their row locks and refuse while one blocks; the request page and the
+approval form show them.
 """
 import logging
 from dataclasses import dataclass
@@ -17,8 +22,8 @@ from typing import Callable
 
 from etown.hub import hub
 
-from .models import MaterialKind, RequestKind
-from .selectors import contract_position
+from ..models import MaterialKind, RequestKind
+from .positions import contract_position
 
 log = logging.getLogger("funds.gates")
 

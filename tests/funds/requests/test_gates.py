@@ -1,4 +1,4 @@
-"""Every disbursement gate alone (funds.gates), and the hub mechanism through which
+"""Every disbursement gate alone (funds.selectors.gates), and the hub mechanism through which
 other apps add theirs. Clauses: 安泽办法 (002) 第九条、第十八条; 临猗资金办法 (004 附件2)
 第七条、第十二条."""
 from decimal import Decimal
@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 
 from etown import services as etown_services
 from etown.hub import Check, hub
-from funds import gates, services
+from funds import services
+from funds.selectors import gates
 from funds.models import ClawbackBasis, ClawbackKind, RequestKind, RequestStatus
 
-from .helpers import TODAY, advance, new_request, only_checks, passing_check
+from ..helpers import TODAY, advance, new_request, only_checks, passing_check
 
 
 def gate(request, key, **kwargs):

@@ -1,20 +1,17 @@
-"""Exports read back: the ledger and asset workbooks (openpyxl write-only) and the
-approval form PDF (拨付审批表) with every step, actor and time."""
+"""The ledger and asset workbooks (openpyxl write-only) read back, and handed back
+through the permission-checked download view."""
 import io
 from decimal import Decimal
 
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
-from etown.hub import Check
 from etown.models import StoredFile
 from etown.uploads import file_path
 from funds import services
-from funds.exports import export_create
-from funds.hooks import dossier_items
+from funds.exports.ledger import export_create
 from funds.models import RequestStatus
 
-from .helpers import TODAY, advance, new_request, only_checks
+from ..helpers import TODAY, advance, new_request
 
 
 def _ledger(demo):
@@ -66,31 +63,3 @@ def test_it_hands_the_export_back_through_the_download_view(demo, client_for):
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
     assert workbook.sheetnames == ["资金使用台账"]
     assert client_for(demo.contractor2).get(response["Location"]).status_code == 404
-
-
-def test_it_prints_every_step_actor_and_override_on_the_approval_form(demo, client_for):
-    check = Check(group="disbursement", key="inspection", label="拨付前资金检查", func=lambda e, **c: (False, "本季度未检查"))
-    with only_checks(check):
-        request = new_request(demo)
-        services.gate_override_record(request=request, gate_key="hub:inspection", reason="县长批示先行拨付",
-                                      by=demo.office, today=TODAY)
-        advance(demo, request, RequestStatus.DISBURSED)
-        response = client_for(demo.auditor).get(f"/funds/requests/{request.pk}/form.pdf")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    text = text.replace(" ", "").replace("\n", "")
-    assert "专项资金拨付审批表" in text
-    for expected in ("陈涛", "王立新", "李晓芳", "张建国", "财政局审核通过", "常务会议审议通过", "发布拨付公示",
-                     "例外放行", "县长批示先行拨付", "1,000,000.00"):
-        assert expected in text, expected
-
-
-def test_it_offers_the_funds_documents_to_the_dossier(demo):
-    request = advance(demo, new_request(demo), RequestStatus.DISBURSED)
-    items = dossier_items(demo.etown)
-    titles = [i.title for i in items]
-    assert f"{request.code} 资金申请表" in titles and f"{request.code} 拨付审批表（已拨付）" in titles
-    assert titles[-2:] == ["专项资金使用台账", "资产台账"]
-    ledger = items[-2].content()
-    assert load_workbook(io.BytesIO(ledger), read_only=True).sheetnames == ["资金使用台账"]
-    assert items[titles.index(f"{request.code} 拨付审批表（已拨付）")].content().startswith(b"%PDF")

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from etown import services as etown_services
 from funds import services
 from funds.models import ClawbackBasis, ClawbackKind, DisbursementRequest, RequestKind, RequestStatus
-from funds.selectors import contract_position
+from funds.selectors.positions import contract_position
 
-from .helpers import TODAY, materials_for
+from ..helpers import TODAY, materials_for
 
 S = RequestStatus
 

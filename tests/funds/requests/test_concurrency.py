@@ -14,7 +14,7 @@ from funds import services
 from funds.models import DisbursementRequest, RequestStatus
 from funds.services import common, requests as request_services
 
-from .helpers import AFTER_NOTICE, TODAY, advance, new_request
+from ..helpers import AFTER_NOTICE, TODAY, advance, new_request
 from tests.concurrency import failed, race
 
 pytestmark = pytest.mark.skipif(

@@ -12,7 +12,7 @@ from etown.signals import notice_objected
 from funds import services
 from funds.models import DisbursementRequest, RequestStatus
 
-from .helpers import AFTER_NOTICE, TODAY, advance, new_request
+from ..helpers import AFTER_NOTICE, TODAY, advance, new_request
 
 S = RequestStatus
 

@@ -1,5 +1,4 @@
-"""Exports: the ledger (资金使用台账) and the asset register (资产台账) as Excel, and the
-disbursement approval form (拨付审批表) as PDF.
+"""The ledger (资金使用台账) and the asset register (资产台账) as Excel workbooks.
 
 The workbooks use openpyxl's write-only mode and read the rows with ``iterator()``, so
 memory stays flat for a million-row ledger (DESIGN.md, pitfalls: an .xlsx is a zip
@@ -21,8 +20,9 @@ from openpyxl.utils import get_column_letter
 from etown.models import StoredFile
 from etown.uploads import SPREADSHEETS, file_store
 
-from .models import AssetState, LedgerEntry
-from .selectors import LIVE_ENTRY, contract_position, policy_for
+from ..models import AssetState, LedgerEntry
+from ..selectors.ledger import LIVE_ENTRY
+from ..selectors.policy import policy_for
 
 TITLE_FONT = Font(bold=True, size=14)
 HEAD_FONT = Font(bold=True)
@@ -155,31 +155,3 @@ def export_create(*, etown, what, by):
                 upload=File(handle, name=name), county=etown.county, etown=etown, by=by,
                 access=StoredFile.Access.ETOWN, purpose=f"导出：{label}", allowed=SPREADSHEETS,
             )
-
-
-# The approval form (拨付审批表) ----------------------------------------------------------
-
-
-def approval_form_context(dr):
-    from .gates import for_display
-
-    steps = list(dr.steps.select_related("actor"))
-    return {
-        "dr": dr,
-        "etown": dr.etown,
-        "contract": dr.contract,
-        "tasks": list(dr.tasks.all()),
-        "materials": list(dr.materials.select_related("file")),
-        "steps": steps,
-        "overrides": list(dr.overrides.all()),
-        "objections": list(dr.objections.all()),
-        "position": contract_position(dr.contract, request=dr),
-        "gates": for_display(dr, today=timezone.localdate()),
-        "printed_at": timezone.localtime(),
-    }
-
-
-def approval_form_pdf(dr):
-    from etown.documents import render_pdf
-
-    return render_pdf("funds/approval_form_pdf.html", approval_form_context(dr))

@@ -1,0 +1,27 @@
+"""Forms of change and extension requests (临猗资金办法 004 附件2 第九条、第十条)."""
+from django import forms
+
+from etown.uploads import DOCUMENTS, UploadField
+
+from ..models import ChangeKind
+from .common import DATE, StyledForm
+
+
+class ChangeForm(StyledForm):
+    contract = forms.ModelChoiceField(label="项目建设合同", queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label="申请类型", choices=ChangeKind.choices)
+    title = forms.CharField(label="事项", max_length=150)
+    content = forms.CharField(label="变更或延期内容", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 3}))
+    new_term_end = forms.DateField(label="申请竣工日期（延期）", widget=DATE, required=False)
+    application = UploadField(label="书面申请", required=False, allowed=DOCUMENTS)
+
+    def __init__(self, *args, etown, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = etown.contracts.exclude(status="terminated")
+
+
+class HigherApprovalForm(StyledForm):
+    number = forms.CharField(label="上级批复文号", max_length=80)
+    approved_on = forms.DateField(label="上级同意日期", widget=DATE)
+    note = forms.CharField(label="备注", required=False)

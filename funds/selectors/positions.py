@@ -1,0 +1,163 @@
+"""The money position of a contract (paid, in flight, clawed back, reduced, retention
+held) and the funds overview of an e-town, each in one query of subqueries."""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from etown.models import Contract
+from etown.selectors import MONEY
+
+from ..models import (
+    IN_FLIGHT,
+    Clawback,
+    ClawbackKind,
+    DisbursementRequest,
+    LedgerEntry,
+    RequestKind,
+    RequestStatus,
+)
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+@dataclass
+class ContractPosition:
+    """What has been paid and what may still be paid on one contract.
+
+    - ceiling = amount − reductions (核减, 002 第十八条);
+    - disbursed is gross (everything ever paid). Clawed-back money (追回, 002 第九条、
+      第十八条) is not paid again: the ceiling on the net amount is lowered by it, so
+      ``net ≤ amount − clawbacks − reductions``, i.e. ``disbursed ≤ ceiling``;
+    - before final acceptance the retention (尾款, 004 附件2 第七条) stays unpaid:
+      ``disbursed ≤ ceiling − retention``.
+    """
+
+    contract: Contract
+    amount: Decimal
+    retention: Decimal
+    prepayment_limit: Decimal
+    final_accepted: bool
+    disbursed: Decimal = ZERO
+    prepay_disbursed: Decimal = ZERO
+    clawed_back: Decimal = ZERO
+    reduced: Decimal = ZERO
+    in_flight: Decimal = ZERO
+    prepay_in_flight: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def ceiling(self):
+        return self.amount - self.reduced
+
+    @property
+    def net_disbursed(self):
+        return self.disbursed - self.clawed_back
+
+    @property
+    def remaining(self):
+        """What can still be paid on the contract, retention included."""
+        return max(self.ceiling - self.disbursed, ZERO)
+
+    @property
+    def retention_held(self):
+        return min(self.retention, self.remaining)
+
+    @property
+    def payable_now(self):
+        """What can be paid today: the remaining amount, less the retention until the
+        final acceptance has passed."""
+        return self.remaining if self.final_accepted else self.remaining - self.retention_held
+
+    @property
+    def available(self):
+        """What a new request may still ask for, after the requests ahead of it."""
+        return max(self.payable_now - self.in_flight, ZERO)
+
+    @property
+    def balance(self):
+        """Special funds received and not yet spent (资金结余)."""
+        return self.net_disbursed - self.spent
+
+
+def _sum(model, expression, q=None, **filters):
+    inner = (
+        model.objects.filter(q or Q(), contract=OuterRef("pk"), **filters)
+        .order_by()
+        .values("contract")
+        .annotate(v=Sum(expression))
+        .values("v")[:1]
+    )
+    return Coalesce(Subquery(inner, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def _ahead_filter(request):
+    """In-flight requests ahead of ``request`` in its contract's queue (all of them when
+    it is not in the queue itself)."""
+    q = Q(status__in=IN_FLIGHT)
+    if request is not None and request.pk:
+        q &= ~Q(pk=request.pk)
+        if request.status in IN_FLIGHT and request.submitted_at:
+            q &= Q(submitted_at__lt=request.submitted_at) | Q(submitted_at=request.submitted_at, pk__lt=request.pk)
+    return q
+
+
+def annotate_positions(contracts, *, request=None):
+    """Annotate a Contract queryset with the sums a ContractPosition needs (one query)."""
+    ahead = _ahead_filter(request)
+    disbursed = {"status": RequestStatus.DISBURSED}
+    latest = LedgerEntry.objects.filter(contract=OuterRef("pk")).order_by("-id").values("cumulative_spent")[:1]
+    return contracts.annotate(
+        p_disbursed=_sum(DisbursementRequest, "disbursed_amount", **disbursed),
+        p_prepay_disbursed=_sum(DisbursementRequest, "disbursed_amount", kind=RequestKind.PREPAYMENT, **disbursed),
+        p_in_flight=_sum(DisbursementRequest, "amount", ahead),
+        p_prepay_in_flight=_sum(DisbursementRequest, "amount", ahead, kind=RequestKind.PREPAYMENT),
+        p_clawed_back=_sum(Clawback, "amount", kind=ClawbackKind.CLAWBACK),
+        p_reduced=_sum(Clawback, "amount", kind=ClawbackKind.REDUCTION),
+        p_spent=Coalesce(Subquery(latest, output_field=MONEY), Value(ZERO), output_field=MONEY),
+    )
+
+
+def position_of(contract):
+    """A ContractPosition from a contract annotated by ``annotate_positions``."""
+    return ContractPosition(
+        contract=contract,
+        amount=contract.amount,
+        retention=contract.retention_amount,
+        prepayment_limit=contract.prepayment_limit,
+        final_accepted=contract.final_acceptance_passed_on is not None,
+        disbursed=contract.p_disbursed,
+        prepay_disbursed=contract.p_prepay_disbursed,
+        clawed_back=contract.p_clawed_back,
+        reduced=contract.p_reduced,
+        in_flight=contract.p_in_flight,
+        prepay_in_flight=contract.p_prepay_in_flight,
+        spent=contract.p_spent,
+    )
+
+
+def contract_position(contract, *, request=None):
+    """The position of one contract as the gates see it for ``request`` (one query)."""
+    annotated = annotate_positions(Contract.objects.filter(pk=contract.pk), request=request).get()
+    return position_of(annotated)
+
+
+@dataclass
+class EtownFunds:
+    """The funds overview of an e-town: its contracts' positions and their totals."""
+
+    positions: list
+    totals: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        keys = ("amount", "reduced", "disbursed", "clawed_back", "net_disbursed", "retention_held", "remaining",
+                "payable_now", "in_flight", "spent", "balance")
+        self.totals = {k: sum((getattr(p, k) for p in self.positions), ZERO) for k in keys}
+
+
+def etown_funds(etown):
+    """One query for every contract of the e-town with its figures."""
+    contracts = annotate_positions(etown.contracts.select_related("contractor").order_by("signed_on", "pk"))
+    return EtownFunds(positions=[position_of(c) for c in contracts])
