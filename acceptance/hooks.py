@@ -78,7 +78,7 @@ def register():
         Panel("acceptance", "验收申请", "acceptance/panels/dashboard_card.html", _dashboard_card, order=60)
     )
     # A plain panel, no open-data figures: the county's JSON export calls data(etown) once
-    # per e-town, which would cost a query per e-town (etown.public keeps it fixed).
+    # per e-town, which would cost a query per e-town (the public column keeps it fixed).
     hub.register_public_panel(
         Panel("acceptance", "绩效评价与验收结果", "acceptance/panels/public_panel.html", _public_panel, order=60)
     )

@@ -2,8 +2,45 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import audit_trail, calendar, county_dashboard, files, history, notifications, registry
+from .views import audit_trail, calendar, column, county_dashboard, files, history, notifications, public, registry
 from .views import notices as notice_views
+from .views import submissions
+
+# Public pages, mounted at /public/: no sign-in.
+public_urls = [
+    path("", public.column_index, name="public_index"),
+    path("county/<int:county_pk>/", public.county_column, name="public_county"),
+    path("county/<int:county_pk>/notices/", public.notice_list, name="public_notices"),
+    path("county/<int:county_pk>/replies/", public.reply_list, name="public_replies"),
+    path("county/<int:county_pk>/window/<str:kind>/", public.submit, name="public_submit"),
+    path("county/<int:county_pk>/data.json", public.county_data, {"fmt": "json"}, name="public_county_json"),
+    path("county/<int:county_pk>/data.csv", public.county_data, {"fmt": "csv"}, name="public_county_csv"),
+    path("etown/<int:pk>/", public.etown_column, name="public_etown"),
+    path("etown/<int:pk>/data.json", public.etown_data, {"fmt": "json"}, name="public_etown_json"),
+    path("etown/<int:pk>/data.csv", public.etown_data, {"fmt": "csv"}, name="public_etown_csv"),
+    path("notice/<int:pk>/", public.notice_detail, name="public_notice"),
+    path("document/<int:pk>/", public.public_file, name="public_file"),
+    path("receipt/", public.receipt, name="public_receipt"),
+    path("track/", public.track, name="public_track"),
+    path("data-format.json", public.data_format, name="public_data_format"),
+]
+
+# Office and auditor pages behind the column, mounted at /column/ (sign-in required).
+column_urls = [
+    path("", column.column_manage, name="column_manage"),
+    path("etowns/<int:pk>/", column.column_etown, name="column_etown"),
+    path("documents/new/", column.document_create, name="column_document_create"),
+    path("documents/<int:pk>/publish/", column.document_publish, name="column_document_publish"),
+    path("documents/<int:pk>/unpublish/", column.document_unpublish, name="column_document_unpublish"),
+    path("submissions/", submissions.submission_list, name="submission_list"),
+    path("submissions/<int:pk>/", submissions.submission_detail, name="submission_detail"),
+    path("submissions/<int:pk>/accept/", submissions.submission_accept, name="submission_accept"),
+    path("submissions/<int:pk>/reply/", submissions.submission_reply, name="submission_reply"),
+    path("submissions/<int:pk>/publish/", submissions.submission_publish, name="submission_publish"),
+    path("submissions/<int:pk>/assign/", submissions.submission_assign, name="submission_assign"),
+    path("submissions/<int:pk>/close/", submissions.submission_close, name="submission_close"),
+    path("submissions/<int:pk>/attachment/", submissions.submission_attachment, name="submission_attachment"),
+]
 
 notice_urls = [
     path("", notice_views.notice_list, name="notice_list"),
@@ -38,8 +75,8 @@ urlpatterns = [
     path("files/<int:pk>/", files.file_download, name="file_download"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/read/", notifications.notification_read, name="notification_read"),
-    path("public/", include("etown.public.urls")),
-    path("column/", include("etown.public.urls_manage")),
+    path("public/", include(public_urls)),
+    path("column/", include(column_urls)),
     path("notices/", include(notice_urls)),
     path("audit/changes/", audit_trail.change_trail, name="change_trail"),
     path("county-dashboard/", county_dashboard.county_dashboard, name="county_dashboard"),

@@ -1,5 +1,5 @@
 """Notices (公示) of the public column. Other apps create them through
-``etown.notices.notice_create`` (a disbursement's 5-working-day notice, an acceptance
+``etown.services.notices.notice_create`` (a disbursement's 5-working-day notice, an acceptance
 result); the disclosure column lists the published ones."""
 from django.conf import settings
 from django.db import models

@@ -174,7 +174,7 @@ class PublicSubmission(models.Model):
 
 class PublicRateHit(models.Model):
     """One counted request of a public form, for the rate limit per address
-    (etown.public.ratelimit). A database table rather than the cache, so every web
+    (etown.ratelimit). A database table rather than the cache, so every web
     process and replica counts the same hits. Old rows are pruned as new ones come."""
 
     bucket = models.CharField("类别", max_length=20)

@@ -11,8 +11,7 @@ from ..audit import record_denied
 from ..forms import BootstrapMixin
 from ..history import county_changes, trail_sources
 from ..models import ETown, Role
-from ..permissions import county_scope
-from ..public.permissions import can_view_change_trail
+from ..permissions import can_view_change_trail, county_scope
 
 PER_PAGE = 50
 

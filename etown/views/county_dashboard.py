@@ -14,8 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from ..audit import record_denied
 from ..hub import hub
 from ..models import County, ETown, Indicator
-from ..permissions import county_scope
-from ..public.permissions import can_view_county_dashboard
+from ..permissions import can_view_county_dashboard, county_scope
 from ..selectors import INTEGER, etown_summaries, per_etown
 
 

@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import notices as notice_services
+from ..services import notices as notice_services
 from ..audit import record_denied
 from ..models import Notice, PublicSubmission, Role
+from ..forms.common import ReasonForm
+from ..forms.notices import NoticeForm, OfflineObjectionForm
 from ..permissions import ALLOW, Verdict, county_scope, has_scope, in_scope
-from ..public import services as public_services
-from ..public.forms import NoticeForm, OfflineObjectionForm, ReasonForm
-from ..public.views_manage import office_county
+from ..services import submissions as public_services
+from .column import office_county
 from .common import apply_service_errors, paginate, querystring_without_page, run_service
 
 

@@ -46,7 +46,7 @@ def test_it_shows_the_public_only_published_results(demo, rf):
     assert _public_panel(request, demo.etown) is None  # recorded, not published
     notice = evaluation_services.evaluation_publish(evaluation=evaluation, by=demo.office, today=TODAY)
     assert [n.pk for n in _public_panel(request, demo.etown)["notices"]] == [notice.pk]
-    from etown.notices import notice_withdraw
+    from etown.services.notices import notice_withdraw
 
     notice_withdraw(notice=notice, reason="误发", by=demo.office)
     assert _public_panel(request, demo.etown) is None

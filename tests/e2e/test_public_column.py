@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def column(e2e_demo, settings):
-    from etown.public import demo
+    from etown.demo import public as demo
 
     settings.PUBLIC_FORM_MIN_SECONDS = 0  # the time trap has its own tests
     demo.seed_public()

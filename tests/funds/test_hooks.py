@@ -63,7 +63,7 @@ def test_it_reminds_the_finance_bureau_once_when_the_notice_is_over(demo):
 
 
 def test_it_shows_the_funds_figures_on_the_public_etown_page_when_ticked(demo, client):
-    from etown.public.services import profile_update
+    from etown.services import profile_update
 
     advance(demo, new_request(demo, kind="prepayment", amount=Decimal("1500000")), RequestStatus.DISBURSED)
     profile_update(etown=demo.etown, by=demo.office, is_published=True, sections=["progress"], reason="公开")

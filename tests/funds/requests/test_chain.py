@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from etown.models import Notice
-from etown.notices import notices_for_source
+from etown.services.notices import notices_for_source
 from etown.signals import notice_objected
 from funds import services
 from funds.models import DisbursementRequest, RequestStatus
@@ -238,7 +238,7 @@ def test_it_lets_only_office_staff_record_an_objection(demo):
 
 
 def test_it_ignores_objections_to_other_notices(demo):
-    from etown.notices import notice_create
+    from etown.services.notices import notice_create
 
     other = notice_create(county=demo.linyi, title="验收结果公示", body="…", start_date=TODAY, by=demo.office)
     notice_objected.send(sender=None, notice=other, text="异议", by=None, submission=None)

@@ -12,11 +12,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ..uploads import file_path
-from ..views.common import paginate, querystring_without_page
-from . import services
-from .forms import AssignForm, PublishReplyForm, ReasonForm, ReplyForm, SubmissionFilterForm
-from .permissions import (
+from ..forms.common import ReasonForm
+from ..forms.submissions import AssignForm, PublishReplyForm, ReplyForm, SubmissionFilterForm
+from ..permissions import (
     can_assign_submission,
     can_handle_submission,
     can_publish_reply,
@@ -24,6 +22,9 @@ from .permissions import (
     get_submission_for,
     visible_submissions,
 )
+from ..services import submissions as services
+from ..uploads import file_path
+from .common import paginate, querystring_without_page
 
 
 @login_required

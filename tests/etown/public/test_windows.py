@@ -10,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from etown import notices
+from etown import ratelimit
+from etown.services import notices
 from etown.models import Notification, PublicRateHit, PublicSubmission, StoredFile
-from etown.public import ratelimit, services
+from etown.services import submissions as services
 from etown.signals import notice_objected
 
 from .conftest import pdf_upload, running_notice

@@ -1,11 +1,11 @@
 """Fixtures of the public column: the demo county with its column seeded
-(etown.public.demo): 临猗新城涑水e镇 published, the demonstration project, a draft
+(etown.demo.public): 临猗新城涑水e镇 published, the demonstration project, a draft
 document and a draft notice not."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from etown.public import demo as public_demo
-from etown.public import ratelimit
+from etown import ratelimit
+from etown.demo import public as public_demo
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def last_workday():
 
 
 def running_notice(county, by, **fields):
-    from etown import notices
+    from etown.services import notices
 
     fields.setdefault("title", "进度款拨付公示")
     fields.setdefault("body", "拟拨付进度款。")

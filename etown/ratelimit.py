@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from ..models import PublicRateHit
+from .models import PublicRateHit
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ def client_address(request):
 
 
 def address_hash(request):
+    # The salt names the module's old path (etown.public.ratelimit); changing it would
+    # make every stored address hash and rate-limit count unmatchable.
     return salted_hmac("etown.public.address", client_address(request)).hexdigest()
 
 
@@ -84,7 +86,7 @@ def retry_minutes(limit):
 # Honeypot and time trap --------------------------------------------------------------
 
 HONEYPOT_FIELD = "homepage"
-STAMP_SALT = "etown.public.form-stamp"
+STAMP_SALT = "etown.public.form-stamp"  # the old path, kept: forms already shown carry stamps signed with it
 MAX_FORM_AGE = 24 * 3600
 
 

@@ -12,10 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from .. import notices as notice_services
-from .. import services as registry_services
+from ..services import notices as notice_services
 from ..models import ETown, Notice, PublicDocument, PublicProfile
-from . import services
+from ..services import column as services
+from ..services import registry as registry_services
 
 PUBLISHED_ETOWN = "临猗新城涑水e镇"
 UNPUBLISHED_ETOWN = "临猗县电子商务进农村综合示范项目"

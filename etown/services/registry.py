@@ -1,4 +1,5 @@
-"""Every write to the registry goes through these functions.
+"""Every write to the registry (counties, organisations, memberships, e-towns,
+contracts, tasks and indicators) goes through these functions.
 
 Each is atomic and records the acting user and the reason in the history tables
 (django-simple-history reads ``_history_user`` and ``_change_reason`` off the instance).
@@ -9,22 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
-from .models import Contract, County, ETown, Indicator, Membership, Organization, Role, Task
+from ..models import Contract, County, ETown, Indicator, Membership, Organization, Role, Task
+from .common import save_with_history
 
 CONTRACTOR_PERMS = ("etown.view_etown", "etown.report_etown")
 AGENCY_PERMS = ("etown.view_etown", "etown.inspect_etown")
-
-
-def save_with_history(obj, *, by, reason="", validate=True):
-    """Validate and save one record, stamping who and why on its history row. Every
-    app's services use this for records that carry django-simple-history."""
-    if validate:
-        obj.full_clean()
-    obj._history_user = by
-    obj._change_reason = reason or ""
-    obj.save()
-    return obj
-
 
 _save = save_with_history
 

@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from etown import services as registry_services
+from etown import services
 from etown.history import changes_for_etown, county_changes, trail_sources
-from etown.public import services
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +18,7 @@ def _task(demo):
 
 
 def test_it_shows_who_changed_what_and_why(column, client_for):
-    registry_services.task_record_progress(task=_task(column), progress=80, by=column.office, reason="6月月报审核通过")
+    services.task_record_progress(task=_task(column), progress=80, by=column.office, reason="6月月报审核通过")
     page = client_for(column.auditor).get(reverse("change_trail"), {"user": column.office.pk, "label": "建设任务"})
     text = page.content.decode()
     assert page.status_code == 200
@@ -33,7 +32,7 @@ def test_it_shows_changes_of_fields_only_services_set(column):
     """An indicator's actual value is not editable in forms (it comes from accepted
     monthly reports), yet the auditor must see it change."""
     indicator = column.etown.indicators.get(code="online_retail")
-    registry_services.indicator_record_actual(indicator=indicator, value=3600, as_of=timezone.localdate(),
+    services.indicator_record_actual(indicator=indicator, value=3600, as_of=timezone.localdate(),
                                               by=column.office, reason="7月月报审核通过")
     change = county_changes(county_ids={column.linyi.pk}, label="绩效目标")[0][0]
     assert change.reason == "7月月报审核通过"
@@ -41,7 +40,7 @@ def test_it_shows_changes_of_fields_only_services_set(column):
 
 
 def test_it_filters_by_user_kind_etown_and_date(column):
-    registry_services.task_record_progress(task=_task(column), progress=81, by=column.office, reason="按月报更新")
+    services.task_record_progress(task=_task(column), progress=81, by=column.office, reason="按月报更新")
     scope = {column.linyi.pk}
     by_office, _ = county_changes(county_ids=scope, user_id=column.office.pk)
     assert by_office and all(c.user == column.office for c in by_office)
@@ -56,7 +55,7 @@ def test_it_filters_by_user_kind_etown_and_date(column):
 
 
 def test_it_keeps_to_the_auditors_county(column):
-    registry_services.task_record_progress(task=column.anze_etown.tasks.first(), progress=99, by=column.system,
+    services.task_record_progress(task=column.anze_etown.tasks.first(), progress=99, by=column.system,
                                            reason="安泽的变更")
     linyi, _ = county_changes(county_ids={column.linyi.pk}, per_page=500)
     assert "安泽的变更" not in {c.reason for c in linyi}
@@ -110,7 +109,7 @@ def test_it_refuses_an_inverted_date_range_in_chinese(column, client_for):
 def _edits(demo, n):
     task = _task(demo)
     for i in range(n):
-        registry_services.task_record_progress(task=task, progress=i, by=demo.office, reason=f"第{i}次")
+        services.task_record_progress(task=task, progress=i, by=demo.office, reason=f"第{i}次")
 
 
 @pytest.mark.parametrize("edits", [3, 30])

@@ -13,11 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from etown import services as registry_services
+from etown import services
+from etown.demo import public as public_demo
 from etown.hub import Panel, hub
 from etown.models import ETown, Notice, PublicDocument, PublicProfile, PublicSubmission
-from etown.public import demo as public_demo
-from etown.public import services
 
 pytestmark = pytest.mark.django_db
 
@@ -177,17 +176,17 @@ def test_it_shows_a_withdrawn_notice_with_its_reason_and_the_working_day_period(
 
 def _add_etowns(demo, n, *, tasks=2, prefix="测试e镇"):
     """``n`` more published e-towns in 临猗县, each with ``tasks`` tasks and a notice."""
-    from etown import notices
+    from etown.services import notices
 
     for i in range(n):
-        etown = registry_services.etown_create(
+        etown = services.etown_create(
             county=demo.linyi, by=demo.system, name=f"{prefix}{i:02d}", leading_industries="苹果",
             planned_investment=Decimal("1000000"),
         )
         for j in range(tasks):
-            registry_services.task_create(etown=etown, by=demo.system, category="logistics", title=f"任务{i}-{j}",
+            services.task_create(etown=etown, by=demo.system, category="logistics", title=f"任务{i}-{j}",
                                           budget=Decimal("1000"))
-            registry_services.indicator_create(etown=etown, by=demo.system, name=f"指标{i}-{j}", unit="个",
+            services.indicator_create(etown=etown, by=demo.system, name=f"指标{i}-{j}", unit="个",
                                                target=Decimal("5"))
         services.profile_update(etown=etown, by=demo.office, is_published=True, sections=["progress", "indicators"])
         notices.notice_create(county=demo.linyi, etown=etown, title=f"公示{i}", body="正文",
@@ -214,7 +213,7 @@ def test_it_renders_the_county_page_in_a_fixed_number_of_queries(column, django_
 def test_it_renders_an_etown_page_in_a_fixed_number_of_queries(column, django_assert_num_queries, monkeypatch, tasks):
     monkeypatch.setattr(hub, "public_panels", [])
     for j in range(tasks):
-        registry_services.task_create(etown=column.etown, by=column.system, category="brand", title=f"新任务{j}")
+        services.task_create(etown=column.etown, by=column.system, category="brand", title=f"新任务{j}")
     client = Client()
     # e-town with county and profile; notices; documents; tasks; indicators
     with django_assert_num_queries(5):
@@ -228,7 +227,7 @@ def test_it_keeps_the_etown_page_query_count_with_the_apps_panels(column):
     url = reverse("public_etown", args=[column.etown.pk])
     few = _count(client, url)
     for j in range(25):
-        registry_services.task_create(etown=column.etown, by=column.system, category="brand", title=f"新任务{j}")
+        services.task_create(etown=column.etown, by=column.system, category="brand", title=f"新任务{j}")
     assert _count(client, url) == few
 
 
@@ -262,7 +261,7 @@ def test_it_needs_no_sign_in_and_sets_no_store_only_for_signed_in_users(column):
 
 
 def test_it_links_a_notice_to_its_etown_only_when_that_page_is_public(column):
-    from etown import notices
+    from etown.services import notices
 
     notice = notices.notice_create(county=column.linyi, etown=column.other_etown, title="县级物流体系建设公示",
                                    body="公示正文", start_date=column.etown.created_at.date(), by=column.office)

@@ -1,9 +1,9 @@
 """The public column (专栏): readable by anyone, no sign-in (000 §5(2), 002 art. 16,
 004 §9(4), 004 annex 2 art. 4, 004 annex 3 art. 7).
 
-Everything shown comes through ``etown.public.selectors``, which only return what the
+Everything shown comes through ``etown.selectors.column``, which only return what the
 office published. The two windows take messages from anyone, behind a rate limit per
-address, a honeypot and a time trap (``etown.public.ratelimit``).
+address, a honeypot and a time trap (``etown.ratelimit``).
 """
 import json
 
@@ -15,11 +15,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from .. import ratelimit
+from ..exports import opendata
+from ..forms.submissions import LookupForm, SubmissionForm
 from ..models import PublicSubmission, StoredFile
+from ..selectors import column as selectors
+from ..services import submissions as services
 from ..uploads import file_path
-from ..views.common import apply_service_errors, paginate, querystring_without_page
-from . import opendata, ratelimit, selectors, services
-from .forms import LookupForm, SubmissionForm
+from .common import apply_service_errors, paginate, querystring_without_page
 
 RECEIPT_KEY = "public_receipt"
 

@@ -10,11 +10,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from etown.public import opendata, services
+from etown.exports import opendata
+from etown.services import submissions as services
 
 pytestmark = pytest.mark.django_db
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "OPEN_DATA.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "OPEN_DATA.md"
 
 
 def _csv_rows(response):

@@ -17,7 +17,7 @@ from django.http import Http404
 
 from ..hub import hub
 from ..models import County, ETown, Indicator, Notice, PublicDocument, PublicProfile, PublicSubmission, Task
-from ..selectors import INDICATOR_MET, INTEGER, PERCENT, per_etown
+from .registry import INDICATOR_MET, INTEGER, PERCENT, per_etown
 
 PUBLISHED = Q(public_profile__is_published=True)
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from etown.models import AuditEvent, PublicSubmission
-from etown.public import services
-from etown.public.permissions import visible_submissions
+from etown.permissions import visible_submissions
+from etown.services import submissions as services
 
 from .conftest import pdf_upload
 
@@ -188,7 +188,7 @@ def test_it_lists_the_inbox_in_a_fixed_number_of_queries(column, client_for, dja
 
 def test_it_never_publishes_the_senders_own_subject_line(column, client):
     """Found in review: a sender's subject with a phone number reached the public pages."""
-    from etown.public import services
+    from etown.services import submissions as services
 
     submission, _code = services.submission_create(
         county=column.linyi, kind="opinion", subject="张三13800001111反映路灯", content="路灯坏了，请修理。",

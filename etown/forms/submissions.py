@@ -1,14 +1,13 @@
-"""Forms of the public windows and of the office pages behind the column."""
+"""Forms of the public windows (002 art. 16; 004 annex 3 art. 7) and of the pages
+behind sign-in that handle their messages."""
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from ..forms import BootstrapMixin
-from ..models import ETown, Notice, PublicDocument, PublicProfile, PublicSubmission, Role
-from ..uploads import DOCUMENTS, UploadField, check_upload
-from . import ratelimit
-from .services import MAX_CONTENT, MAX_REPLY, MAX_SUBJECT, section_choices
+from .. import ratelimit
+from ..models import ETown, PublicSubmission, Role
+from ..services.submissions import MAX_CONTENT, MAX_REPLY, MAX_SUBJECT
+from ..uploads import DOCUMENTS, check_upload
+from .common import BootstrapMixin
 
 # A citizen's attachment is evidence, not an archive: one file, smaller than staff uploads.
 PUBLIC_MAX_BYTES = 10 * 1024 * 1024
@@ -83,36 +82,6 @@ class LookupForm(BootstrapMixin, forms.Form):
     )
 
 
-# Office pages ----------------------------------------------------------------------------
-
-
-class ProfileForm(BootstrapMixin, forms.Form):
-    is_published = forms.BooleanField(label="在公开专栏公开本项目", required=False)
-    sections = forms.MultipleChoiceField(
-        label="公开栏目", required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="项目基本情况（名称、类型、主导产业、计划投资、阶段）随项目公开；以下栏目须逐项勾选。",
-    )
-    summary = forms.CharField(label="专栏简介", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    reason = forms.CharField(label="变更说明", required=False, max_length=200, help_text="记入变更记录，可留空。")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sections"].choices = section_choices()
-        self.fields["sections"].widget.attrs["class"] = "form-check-input"
-
-
-class DocumentForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label="文件类别", choices=PublicDocument.Kind.choices)
-    title = forms.CharField(label="文件标题", max_length=200)
-    issued_on = forms.DateField(label="印发日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    upload = UploadField(label="文件", allowed=DOCUMENTS)
-    publish = forms.BooleanField(label="上传后立即公开", required=False)
-
-
-class ReasonForm(BootstrapMixin, forms.Form):
-    reason = forms.CharField(label="原因", max_length=300, widget=forms.TextInput)
-
-
 class ReplyForm(BootstrapMixin, forms.Form):
     reply = forms.CharField(label="答复内容", max_length=MAX_REPLY, widget=forms.Textarea(attrs={"rows": 5}))
     publish = forms.BooleanField(label="在专栏公开本条答复", required=False)
@@ -151,48 +120,3 @@ class AssignForm(BootstrapMixin, forms.Form):
 class SubmissionFilterForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部")] + PublicSubmission.Kind.choices)
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + PublicSubmission.Status.choices)
-
-
-class OfflineObjectionForm(BootstrapMixin, forms.Form):
-    subject = forms.CharField(label="标题", max_length=MAX_SUBJECT, initial="对公示的异议")
-    content = forms.CharField(label="异议内容", max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 4}))
-    name = forms.CharField(label="提出人", max_length=50, required=False)
-    contact = forms.CharField(label="联系方式", max_length=100, required=False)
-
-
-class NoticeForm(BootstrapMixin, forms.Form):
-    etown = forms.ModelChoiceField(label="e镇项目", queryset=ETown.objects.none(), required=False,
-                                   empty_label="（全县，不针对具体项目）")
-    kind = forms.ChoiceField(label="公示类别", choices=Notice.Kind.choices)
-    title = forms.CharField(label="标题", max_length=200)
-    body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 8}))
-    start_date = forms.DateField(label="公示开始", widget=forms.DateInput(attrs={"type": "date"}),
-                                 help_text="如遇节假日，顺延至下一个工作日开始。")
-    workdays_count = forms.IntegerField(label="公示期（工作日）", min_value=1, max_value=60, initial=5,
-                                        help_text="按法定工作日计算（含调休），默认 5 个工作日。")
-    publish = forms.BooleanField(label="立即发布", required=False, initial=True,
-                                 help_text="不勾选则保存为草稿，草稿不会出现在公开专栏。")
-    reason = forms.CharField(label="修改说明", required=False, max_length=200)
-
-    def __init__(self, *args, county, editing=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["etown"].queryset = ETown.objects.filter(county=county).order_by("name")
-        if editing:
-            del self.fields["publish"]
-            self.fields["reason"].required = True
-            self.fields["reason"].help_text = "记入变更记录。"
-        else:
-            del self.fields["reason"]
-            self.fields["start_date"].initial = timezone.localdate()
-
-    def clean_start_date(self):
-        value = self.cleaned_data["start_date"]
-        if value < timezone.localdate():
-            raise ValidationError("公示开始日期不能早于今天。")
-        return value
-
-
-def profile_initial(profile):
-    if profile is None:
-        return {"is_published": False, "sections": [PublicProfile.SECTION_PROGRESS, PublicProfile.SECTION_INDICATORS]}
-    return {"is_published": profile.is_published, "sections": profile.sections, "summary": profile.summary}

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from etown import notices
+from etown.services import notices
 from etown.models import Notice, PublicSubmission
 from etown.workdays import add_workdays, next_workday
 

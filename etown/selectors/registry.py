@@ -5,8 +5,8 @@ from decimal import Decimal
 from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import LIVE_CONTRACTS, Contract, ETown, Indicator, Task
-from .permissions import visible_etowns
+from ..models import LIVE_CONTRACTS, Contract, ETown, Indicator, Task
+from ..permissions import visible_etowns
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 PERCENT = DecimalField(max_digits=6, decimal_places=1)

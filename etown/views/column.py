@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ..audit import record_denied
+from ..forms.column import DocumentForm, ProfileForm, profile_initial
+from ..forms.common import ReasonForm
 from ..models import County, ETown, PublicDocument, PublicProfile, Role
-from ..permissions import can_edit_etown, county_scope, has_scope, in_scope, get_etown_for
-from ..views.common import run_service
-from . import services
-from .forms import DocumentForm, ProfileForm, ReasonForm, profile_initial
-from .permissions import can_manage_column
+from ..permissions import can_edit_etown, can_manage_column, county_scope, get_etown_for, has_scope, in_scope
+from ..services import column as services
+from .common import run_service
 
 
 def office_county(request):

@@ -2,7 +2,7 @@
 
 The format is documented in docs/OPEN_DATA.md and versioned (``FORMAT_VERSION``): fields
 are only ever added; a rename or removal bumps the version. Everything comes from
-``etown.public.selectors``, the same functions the pages use, so a file holds exactly
+``etown.selectors.column``, the same functions the pages use, so a file holds exactly
 what the pages show. Money is a decimal string in 元 (exact, never a float); dates are
 ISO 8601.
 """
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..hub import hub
-from . import selectors
+from ..selectors import column as selectors
 
 FORMAT_NAME = "etown-public-column"
 FORMAT_VERSION = 1

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import workdays
-from .models import Notice
+from .. import workdays
+from ..models import Notice
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+"""Files etown publishes: ``opendata``, the public column as JSON and CSV."""

@@ -1,1 +1,0 @@
-"""The public disclosure column (专栏), its opinion and report windows, and open data."""
