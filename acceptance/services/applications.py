@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from etown.models import LIVE_CONTRACTS, Contract, ETown, Notice, Organization, StoredFile
-from etown.notices import notice_create
+from etown.services.notices import notice_create
 from etown.notifications import notify, remind_once
 from etown.permissions import require
 from etown.recipients import contractor_users, office_users

@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from etown.models import LIVE_CONTRACTS, Contract, Notice, StoredFile
-from etown.notices import notice_create, notices_for_source
+from etown.services.notices import notice_create, notices_for_source
 from etown.notifications import notify
 from etown.permissions import can_edit_etown, require
 from etown.recipients import contractor_users, office_users

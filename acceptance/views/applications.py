@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from etown.notices import notices_for_source
+from etown.services.notices import notices_for_source
 from etown.permissions import get_child_for, get_etown_for, require
 from etown.views.common import paginate, querystring_without_page, run_service
 from etown.workdays import WorkCalendar, calendar_warning

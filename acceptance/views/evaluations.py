@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from etown.models import Role
-from etown.notices import notices_for_source
+from etown.services.notices import notices_for_source
 from etown.permissions import get_child_for, get_etown_for, has_role, memberships, require
 from etown.views.common import apply_service_errors, paginate, querystring_without_page, run_service
 from supervision.selectors import rectification as rectification_selectors

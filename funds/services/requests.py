@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from etown.models import LIVE_CONTRACTS, Notice, Role, StoredFile
-from etown.notices import notice_create, notice_withdraw
+from etown.services.notices import notice_create, notice_withdraw
 from etown.recipients import contractor_users, staff
 from etown.services import save_with_history
 from etown.uploads import DOCUMENTS, file_store
