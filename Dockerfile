@@ -34,4 +34,4 @@ USER etown
 
 VOLUME ["/data/uploads"]
 EXPOSE 8000
-CMD ["gunicorn", "etown.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]
+CMD ["gunicorn", "etown.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--max-requests", "1000", "--max-requests-jitter", "100", "--access-logfile", "-"]

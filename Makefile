@@ -34,10 +34,20 @@ setup-dev:
 setup-test:
 	scripts/setup.sh --test
 
+# The demo behaves as production does (issue 13): a Celery worker with the one beat runs
+# beside the web server (PDFs, exports, reminders, the jobs sweep), on Redis when REDIS_URL
+# is set, else on kombu's filesystem broker in var/broker/ (no server needed).
+RUN_BROKER := $(if $(REDIS_URL),,filesystem://)
+
 run: setup
 	DEBUG=1 $(PYTHON) manage.py migrate --noinput
 	DEBUG=1 $(PYTHON) manage.py seed_demo
-	DEBUG=1 $(PYTHON) manage.py runserver $(HOST)
+	mkdir -p var
+	export DEBUG=1 CELERY_BROKER_URL='$(RUN_BROKER)'; \
+	$(PYTHON) -m celery -A etown worker -B --pool=solo -l info -s var/celerybeat-schedule >var/worker.log 2>&1 & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
+	echo "worker + beat: pid $$worker, log var/worker.log"; \
+	$(PYTHON) manage.py runserver $(HOST)
 
 # pytest's own exit code is make's: 5 (no tests collected) fails `make test` too.
 test: setup-test

@@ -14,5 +14,8 @@ app.autodiscover_tasks()
 # registered sweep (etown.notifications), never one periodic task per item (DESIGN.md).
 app.conf.beat_schedule = {
     "reminder-sweep": {"task": "etown.tasks.reminder_sweep", "schedule": crontab(minute=30, hour=7)},
+    # Issue 13: publish jobs left queued (broker was down), take back stale ones, delete
+    # expired exports (etown.services.jobs.jobs_sweep).
+    "jobs-sweep": {"task": "etown.tasks.jobs_sweep", "schedule": 60.0},
     "daily-backup": {"task": "etown.tasks.daily_backup", "schedule": crontab(minute=0, hour=2)},
 }

@@ -34,6 +34,16 @@ def daily_backup():
         try:
             if datetime.date.fromisoformat(old.name[6:16]) < cutoff:
                 old.unlink()
+                Path(f"{old}.sha256").unlink(missing_ok=True)  # its checksum (etown.backups)
         except ValueError:
             continue
     return str(target)
+
+
+@shared_task(name="etown.tasks.jobs_sweep")
+def jobs_sweep():
+    """Every minute (etown/celery.py): publish queued jobs, take back stale ones, delete
+    expired exports (etown.services.jobs.jobs_sweep)."""
+    from .services.jobs import jobs_sweep as sweep
+
+    return sweep()

@@ -16,9 +16,13 @@ def test_it_runs_the_reminder_sweep_on_a_real_worker(demo):
     app.conf.task_always_eager = False
     app.conf.broker_url = os.environ["REDIS_URL"]
     app.conf.result_backend = os.environ["REDIS_URL"]
+    # The portal reads no results (issue 13: pages read Job rows); this test does.
+    app.conf.task_ignore_result = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             result = reminder_sweep.delay("2026-11-23")
             assert isinstance(result.get(timeout=30), dict)
     finally:
         app.conf.task_always_eager = True
+        app.conf.task_ignore_result = True
+        app.conf.result_backend = None
