@@ -33,6 +33,9 @@ class Reminder(models.Model):
     due_date = models.DateField("期限")
     sent_at = models.DateTimeField("发送时间", auto_now_add=True)
     recipients = models.PositiveIntegerField("接收人数", default=0)
+    # The sweep run that inserted the row (issue 16): a sweep inserts its keys in one
+    # statement that skips those sent before, then reads back the rows of its own batch.
+    batch = models.CharField("批次", max_length=32, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "提醒记录"

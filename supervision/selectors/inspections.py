@@ -11,13 +11,15 @@ the row overdue until the current period's inspection is done.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db import connections
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from etown.models import ETown
 
 from ..models import (
     PLANNED_CATEGORIES,
+    RULE_FIELDS,
     CountyInspectionRule,
     Frequency,
     Inspection,
@@ -133,49 +135,174 @@ class DueRow:
         return Frequency(self.interval).label
 
 
-def due_rows(etowns, today=None):
-    """Every planned category of ``etowns`` with its state on ``today``, overdue first.
-    Three queries (rules, plans, inspections) whatever the number of e-towns."""
-    today = today or timezone.localdate()
-    plans = [p for p in effective_plans(etowns) if p.interval and (p.starts_on is None or p.starts_on <= today)]
-    if not plans:
-        return []
-    earliest = min(period_of(period_of(today, p.interval)[0] - datetime.timedelta(days=1), p.interval)[0] for p in plans)
-    done = {}
-    latest = {}
-    rows = (
-        Inspection.objects.filter(etown__in=[p.etown.pk for p in plans], inspected_on__lte=today)
-        .values("etown_id", "category")
-        .annotate(last=Max("inspected_on"))
-    )
-    for r in rows:
-        latest[(r["etown_id"], r["category"])] = r["last"]
-    recent = Inspection.objects.filter(
-        etown__in=[p.etown.pk for p in plans], inspected_on__gte=earliest, inspected_on__lte=today
-    ).values_list("etown_id", "category", "inspected_on")
-    for etown_id, category, day in recent:
-        done.setdefault((etown_id, category), []).append(day)
+# Due states in the database (issue 16): one row per e-town × planned category, computed
+# by the database with the periods of ``today`` as constants, so the counts are one query
+# and the due list pages in SQL whatever the number of e-towns.
 
+STATE_ORDER = {"overdue": 0, "due_soon": 1, "due": 2, "done": 3}
+_INTERVALS = [f.value for f in Frequency if f.value]
+
+
+def _etown_queryset(etowns):
+    if isinstance(etowns, QuerySet):
+        return etowns
+    return ETown.objects.filter(pk__in=[e.pk for e in etowns])
+
+
+def _bounds(today):
+    bounds = {}
+    for m in _INTERVALS:
+        start, end = period_of(today, m)
+        prev_start, prev_end = period_of(start - datetime.timedelta(days=1), m)
+        bounds[m] = (start, end, prev_start, prev_end)
+    return bounds
+
+
+_COLUMNS = ["etown_id", "name", "category", "interval", "state", "state_order", "due_date", "last_date", "prev_start"]
+_ORDER = "state_order, due_date, name, category"
+
+
+class DueTable:
+    """The due list as rows of dicts (``_COLUMNS``), computed by the database in one
+    statement: every e-town × planned category with its effective frequency (its own
+    plan row, else the county's rule, else the default), joined to the period bounds of
+    ``today`` (constants), with two EXISTS for "inspected this period" and "inspected
+    last period". ``count()`` and a slice are one query each, so the list pages in SQL;
+    plain SQL because the ORM spends longer composing the equivalent than the database
+    spends running it."""
+
+    def __init__(self, etowns, today, states=None):
+        self.db = etowns.db
+        self.today = today
+        self.states = list(states or [])
+        self._sql, self._params = self._build(etowns.order_by().values("pk"), today)
+
+    def _build(self, base, today):
+        base_sql, base_params = base.query.sql_with_params()
+        bounds = _bounds(today)
+        periods = ", ".join(["(%s, %s, %s, %s, %s)"] * len(bounds))
+        period_params = [v for m, b in bounds.items() for v in (m, *b)]
+        default = default_rule()
+        categories = ", ".join(["(%s, %s)"] * len(PLANNED_CATEGORIES))
+        category_params = [v for c in PLANNED_CATEGORIES for v in (str(c), default.months_for(c))]
+        rule_case = " ".join(f"WHEN '{c}' THEN r.{RULE_FIELDS[c]}" for c in PLANNED_CATEGORIES)
+        etown, plan, rule, inspection = (m._meta.db_table for m in (ETown, InspectionPlan, CountyInspectionRule, Inspection))
+        soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+        sql = f"""
+            WITH periods (months, cur_start, cur_end, prev_start, prev_end) AS (VALUES {periods}),
+            cats (category, default_months) AS (VALUES {categories}),
+            plans AS (
+                SELECT e.id AS etown_id, e.name AS name, c.category AS category,
+                       COALESCE(p.interval_months, CASE c.category {rule_case} END, c.default_months) AS months,
+                       COALESCE(p.starts_on, e.implementation_start) AS starts
+                FROM {etown} e CROSS JOIN cats c
+                LEFT JOIN {plan} p ON p.etown_id = e.id AND p.category = c.category
+                LEFT JOIN {rule} r ON r.county_id = e.county_id
+                WHERE e.id IN ({base_sql})
+            ),
+            due AS (
+                SELECT pl.etown_id, pl.name, pl.category, pl.months AS interval, pe.cur_end, pe.prev_start, pe.prev_end,
+                       EXISTS (SELECT 1 FROM {inspection} i WHERE i.etown_id = pl.etown_id AND i.category = pl.category
+                               AND i.inspected_on >= pe.cur_start AND i.inspected_on <= %s) AS done_now,
+                       ((pl.starts IS NULL OR pl.starts <= pe.prev_start) AND NOT EXISTS (
+                           SELECT 1 FROM {inspection} i WHERE i.etown_id = pl.etown_id AND i.category = pl.category
+                           AND i.inspected_on >= pe.prev_start AND i.inspected_on <= pe.prev_end)) AS missed,
+                       (SELECT MAX(i.inspected_on) FROM {inspection} i WHERE i.etown_id = pl.etown_id
+                        AND i.category = pl.category AND i.inspected_on <= %s) AS last_date
+                FROM plans pl JOIN periods pe ON pe.months = pl.months
+                WHERE pl.starts IS NULL OR pl.starts <= %s
+            )
+            SELECT etown_id, name, category, interval,
+                   CASE WHEN done_now THEN 'done' WHEN missed THEN 'overdue'
+                        WHEN cur_end <= %s THEN 'due_soon' ELSE 'due' END AS state,
+                   CASE WHEN done_now THEN 3 WHEN missed THEN 0 WHEN cur_end <= %s THEN 1 ELSE 2 END AS state_order,
+                   CASE WHEN missed AND NOT done_now THEN prev_end ELSE cur_end END AS due_date,
+                   last_date, prev_start
+            FROM due"""
+        params = [*period_params, *category_params, *base_params, today, today, today, soon, soon]
+        return sql, params
+
+    def _where(self):
+        if not self.states:
+            return "", []
+        return f" WHERE state IN ({', '.join(['%s'] * len(self.states))})", list(self.states)
+
+    def _fetch(self, sql, params):
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def count(self):
+        where, params = self._where()
+        return self._fetch(f"SELECT COUNT(*) FROM ({self._sql}) due{where}", self._params + params)[0][0]
+
+    def __len__(self):
+        return self.count()
+
+    def rows(self, offset=0, limit=None):
+        where, params = self._where()
+        sql = f"SELECT * FROM ({self._sql}) due{where} ORDER BY {_ORDER}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        return [_typed(dict(zip(_COLUMNS, row))) for row in self._fetch(sql, self._params + params)]
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start = key.start or 0
+            return self.rows(start, None if key.stop is None else key.stop - start)
+        return self.rows(key, 1)[0]
+
+    def __iter__(self):
+        return iter(self.rows())
+
+    def counts(self):
+        """{state: rows}: one query."""
+        result = dict.fromkeys(STATE_ORDER, 0)
+        for state, n in self._fetch(f"SELECT state, COUNT(*) FROM ({self._sql}) due GROUP BY state", self._params):
+            result[state] = n
+        return result
+
+
+def _typed(row):
+    """SQLite hands dates back as text: make them dates on every database."""
+    for key in ("due_date", "last_date", "prev_start"):
+        if isinstance(row[key], str):
+            row[key] = datetime.date.fromisoformat(row[key][:10])
+    return row
+
+
+def due_table(etowns, today=None, states=None):
+    """The due list (``DueTable``), overdue first: a page of it is one COUNT and one
+    SELECT in the database."""
+    return DueTable(_etown_queryset(etowns), today or timezone.localdate(), states)
+
+
+def due_counts(etowns, today=None):
+    """{state: number of e-town × category rows}: one query."""
+    return due_table(etowns, today).counts()
+
+
+def rows_from(table_rows):
+    """[DueRow] for rows of ``due_table`` (a page of it): one query for their e-towns."""
+    table_rows = list(table_rows)
+    etowns = ETown.objects.select_related("county").in_bulk({r["etown_id"] for r in table_rows})
     result = []
-    for plan in plans:
-        key = (plan.etown.pk, plan.category)
-        start, end = period_of(today, plan.interval)
-        days = done.get(key, [])
-        last = latest.get(key)
-        if any(start <= d <= end for d in days):
-            result.append(DueRow(plan.etown, plan.category, plan.interval, "done", period_label(start, plan.interval), end, last))
-            continue
-        prev_start, prev_end = period_of(start - datetime.timedelta(days=1), plan.interval)
-        prev_required = plan.starts_on is None or prev_start >= plan.starts_on
-        if prev_required and not any(prev_start <= d <= prev_end for d in days):
-            result.append(DueRow(plan.etown, plan.category, plan.interval, "overdue", period_label(start, plan.interval),
-                                 prev_end, last, missed_period=period_label(prev_start, plan.interval)))
-            continue
-        state = "due_soon" if (end - today).days <= DUE_SOON_DAYS else "due"
-        result.append(DueRow(plan.etown, plan.category, plan.interval, state, period_label(start, plan.interval), end, last))
-    order = {"overdue": 0, "due_soon": 1, "due": 2, "done": 3}
-    result.sort(key=lambda r: (order[r.state], r.due_date, r.etown.name, r.category))
+    for r in table_rows:
+        interval = r["interval"]
+        overdue = r["state"] == "overdue"  # its due date is the end of the missed period
+        start = period_of(r["due_date"] + datetime.timedelta(days=1) if overdue else r["due_date"], interval)[0]
+        result.append(DueRow(
+            etowns[r["etown_id"]], r["category"], interval, r["state"], period_label(start, interval), r["due_date"],
+            r["last_date"], missed_period=period_label(r["prev_start"], interval) if overdue else "",
+        ))
     return result
+
+
+def due_rows(etowns, today=None, states=None):
+    """Every planned category of ``etowns`` with its state on ``today``, overdue first
+    (the whole table: for one e-town's page or a sweep; lists page ``due_table``). Two
+    queries whatever the number of e-towns."""
+    return rows_from(due_table(etowns, today, states))
 
 
 def inspections_for(etown):

@@ -1,0 +1,319 @@
+"""The national benchmark (issue 16): a national data set on PostgreSQL, every list page
+and dashboard for each scope (county, city, province, national) side by side with a bare
+view and Django admin's changelist of e-towns, and the reminder sweeps (a first run and a
+rerun with nothing to send). Prints p50/p95 in ms and the query count of each.
+
+At ``BENCH_NATIONAL_SCALE=1`` (the default) the data set is 31 provinces, 300 counties,
+1,500 e-towns with one contract each, 54,000 monthly reports (36 months), 30,000
+rectification items and 10,000 disbursement requests; ``BENCH_NATIONAL_SCALE=0.05`` is a
+quick run. The ledger and history volumes of the issue's measurement are not generated.
+
+The data goes into its own PostgreSQL database (``BENCH_NATIONAL_DATABASE_URL``, default
+postgres://postgres@127.0.0.1:5432/etown_bench_national, created when missing; its name
+must contain "bench"), built once per scale and reused (``BENCH_NATIONAL_REBUILD=1`` to
+build it again), in a child process so that its settings are its own. Pages are served
+in-process by Django's test client with production-like settings (DEBUG off, persistent
+connections); ``BENCH_NATIONAL_REPEAT`` requests per page (default 15).
+"""
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/etown_bench_national"
+PROVINCES = ["山西省", "河北省", "湖北省", "河南省", "山东省", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "湖南省",
+             "广东省", "广西壮族自治区", "海南省", "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "青海省", "辽宁省",
+             "吉林省", "黑龙江省", "内蒙古自治区", "宁夏回族自治区", "新疆维吾尔自治区", "西藏自治区", "北京市", "天津市",
+             "上海市", "重庆市"]
+
+
+def scale():
+    return float(os.environ.get("BENCH_NATIONAL_SCALE", "1"))
+
+
+def main():
+    """Run the benchmark in a child process with its own database."""
+    if os.environ.get("BENCH_NATIONAL_CHILD") == "1":
+        return child()
+    url = os.environ.get("BENCH_NATIONAL_DATABASE_URL", DEFAULT_URL)
+    name = url.rsplit("/", 1)[-1]
+    if "bench" not in name:
+        raise RuntimeError(f"refusing to use {name}: a benchmark database's name must contain 'bench'")
+    _create_database(url, name)
+    env = dict(os.environ, BENCH_NATIONAL_CHILD="1", DATABASE_URL=url, DEBUG="0", SECRET_KEY="bench-" + "x" * 50,
+               ALLOWED_HOSTS="testserver,127.0.0.1", SECURE_HTTPS="0", TWO_FACTOR_REQUIRED="0", MEDIA_ROOT="/tmp/bench_national_media",
+               EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", LOG_LEVEL="ERROR")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-m", "bench.bench_national"], cwd=root, env=env)
+    if done.returncode:
+        raise RuntimeError(f"bench_national child failed with exit code {done.returncode}")
+
+
+def _create_database(url, name):
+    base = url.rsplit("/", 1)[0] + "/postgres"
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# The child ------------------------------------------------------------------------------
+
+
+def child():
+    from bench import setup_django
+
+    setup_django(debug=False)
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    from etown.models import County
+
+    counties = max(3, round(300 * scale()))
+    marker = f"规模{scale()}"
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    built = County.objects.filter(office_name=marker).exists() and get_user_model().objects.filter(username="b-admin").exists()
+    if os.environ.get("BENCH_NATIONAL_REBUILD") == "1" or not built:
+        started = time.perf_counter()
+        _wipe()
+        with transaction.atomic():
+            build(counties, marker)
+        print(f"built the national data set (scale {scale()}: {counties} counties) in "
+              f"{time.perf_counter() - started:.1f} s ({connection.vendor})", flush=True)
+    else:
+        print(f"reusing the national data set (scale {scale()})", flush=True)
+    _summary()
+    pages()
+    sweeps()
+
+
+def _wipe():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'django_migrations'")
+        tables = [r[0] for r in cursor.fetchall()]
+        keep = {"etown_workcalendaryear", "etown_calendarday", "django_content_type", "auth_permission"}
+        wipe = [t for t in tables if t not in keep]
+        if wipe:
+            cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in wipe) + " RESTART IDENTITY CASCADE")
+
+
+def build(n_counties, marker):
+    import datetime
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from etown.models import Contract, County, ETown, Membership, Organization, Scope
+    from etown.workdays import seed_from_package
+    from funds.models import DisbursementRequest
+    from supervision.models import MonthlyReport, Rectification
+
+    seed_from_package(years=range(2023, 2028))
+    User = get_user_model()
+    system = User.objects.create(username="bench-system", is_active=False)
+    counties = County.objects.bulk_create([
+        County(name=f"{PROVINCES[i % 31]}测试{i}县", province=PROVINCES[i % 31], city=f"测试{i % 31}-{(i // 31) % 3}市",
+               office_name=marker)
+        for i in range(n_counties)
+    ])
+    groups = Group.objects.bulk_create([Group(name=f"bench-org-{c.pk}") for c in counties])
+    orgs = Organization.objects.bulk_create([
+        Organization(name=f"{c.name}承办企业", kind=Organization.Kind.CONTRACTOR, county=c, group=g)
+        for c, g in zip(counties, groups)
+    ])
+    phases = ["implementation", "implementation", "evaluation", "acceptance", "preparation"]
+    etowns = ETown.objects.bulk_create([
+        ETown(county=c, name=f"{c.name}第{j}e镇", leading_industries="农产品", planned_investment=Decimal("100000000"),
+              phase=phases[j], implementation_start=datetime.date(2023, 11, 1))
+        for c in counties for j in range(5)
+    ])
+    org_of = {o.county_id: o for o in orgs}
+    contracts = Contract.objects.bulk_create([
+        Contract(etown=e, contractor=org_of[e.county_id], number=f"B-{e.pk}", title="建设合同", amount=Decimal("5000000"),
+                 retention_ratio=Decimal("10"), signed_on=datetime.date(2023, 11, 1))
+        for e in etowns
+    ], batch_size=2000)
+    reports = []
+    for e in etowns:
+        for m in range(36):
+            year, month = 2023 + (10 + m) // 12, (10 + m) % 12 + 1
+            period = datetime.date(year, month, 1)
+            if period >= datetime.date(2026, 11, 1):
+                continue
+            status = "accepted" if (e.pk + m) % 9 else "submitted"
+            reports.append(MonthlyReport(etown=e, period=period, due_date=period + datetime.timedelta(days=35),
+                                         status=status))
+    MonthlyReport.objects.bulk_create(reports, batch_size=5000)
+    today = datetime.date(2026, 11, 23)
+    items = [
+        Rectification(etown=e, source="inspection", problem=f"问题{k}", units="承办企业", persons="负责人",
+                      deadline=today - datetime.timedelta(days=k * 7 - 60), due_date=today - datetime.timedelta(days=k * 7 - 60),
+                      created_by=system, status="closed" if k % 3 else "open")
+        for e in etowns for k in range(20)
+    ]
+    Rectification.objects.bulk_create(items, batch_size=5000)
+    DisbursementRequest.objects.bulk_create([
+        DisbursementRequest(etown=c.etown, contract=c, kind="progress", amount=Decimal("100000"), purpose="进度款",
+                            created_by=system, status="disbursed" if k % 2 else "draft",
+                            disbursed_amount=Decimal("100000") if k % 2 else None)
+        for c in contracts for k in range(7)
+    ], batch_size=5000)
+    # One person per scope, and a superuser for the admin's changelist.
+    first = counties[0]
+    for username, role, fields in (
+        ("b-county", "office", {"scope": Scope.COUNTY, "county": first}),
+        ("b-city", "leader", {"scope": Scope.CITY, "province": first.province, "city": first.city}),
+        ("b-province", "leader", {"scope": Scope.PROVINCE, "province": first.province}),
+        ("b-national", "leader", {"scope": Scope.NATIONAL}),
+    ):
+        user = User.objects.create(username=username)
+        Membership.objects.create(user=user, role=role, **fields)
+    User.objects.create(username="b-admin", is_staff=True, is_superuser=True)
+
+
+def _summary():
+    from etown.models import ETown
+    from funds.models import DisbursementRequest
+    from supervision.models import MonthlyReport, Rectification
+
+    print(f"data: {ETown.objects.count():,} e-towns, {MonthlyReport.objects.count():,} reports, "
+          f"{Rectification.objects.count():,} rectification items, {DisbursementRequest.objects.count():,} requests",
+          flush=True)
+
+
+PAGES = [
+    ("bare view", "/bench/bare/"),
+    ("admin changelist (e-towns)", "/admin/etown/etown/"),
+    ("e-town list", "/etowns/"),
+    ("home dashboard", "/"),
+    ("county dashboard", "/county-dashboard/"),
+    ("regional dashboard", "/region/"),
+    ("report queue", "/supervision/reports/"),
+    ("inspections due", "/supervision/inspections/"),
+    ("rectification list", "/supervision/rectifications/"),
+    ("letters", "/supervision/letters/"),
+    ("disbursement requests", "/funds/requests/"),
+    ("evaluations", "/acceptance/evaluations/"),
+]
+
+
+def pages():
+    import datetime
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test import Client
+    from django.urls import clear_url_caches, include, path
+
+    from etown.permissions import visible_etowns
+
+    pin_today(datetime.date(2026, 11, 23))
+    from django.test import override_settings
+
+    # Static files unhashed (no collectstatic for a benchmark run); everything else as in production.
+    override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+
+    def bare(request):
+        return HttpResponse("ok" if request.user.is_authenticated else "anon")
+
+    import types
+
+    module = types.ModuleType("bench_national_urls")
+    module.urlpatterns = [path("bench/bare/", bare), path("", include("etown.urls"))]
+    sys.modules["bench_national_urls"] = module
+    settings.ROOT_URLCONF = "bench_national_urls"
+    clear_url_caches()
+    repeat = int(os.environ.get("BENCH_NATIONAL_REPEAT", "15"))
+    User = get_user_model()
+    admin = User.objects.get(username="b-admin")
+    print(f"\n{'scope':<10} {'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'× bare':>7}", flush=True)
+    for scope in ("county", "city", "province", "national"):
+        user = User.objects.get(username=f"b-{scope}")
+        client = Client()
+        client.force_login(user)
+        admin_client = Client()
+        admin_client.force_login(admin)
+        bare_p50 = None
+        n = visible_etowns(user).count()
+        print(f"-- {scope}: {n:,} e-towns visible", flush=True)
+        for label, url in PAGES:
+            c = admin_client if url.startswith("/admin/") else client
+            if scope == "county" and url == "/region/":
+                continue
+            if url.startswith("/admin/") and scope != "county":
+                continue  # the admin sees everything: measured once
+            status = c.get(url).status_code  # warm-up
+            times = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                c.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            counter = QueryCounter()
+            with connection.execute_wrapper(counter):
+                c.get(url)
+            p50 = statistics.median(times)
+            p95 = sorted(times)[max(0, int(round(0.95 * len(times))) - 1)]
+            if label == "bare view":
+                bare_p50 = p50
+            ratio = p50 / bare_p50 if bare_p50 else 0
+            print(f"{scope:<10} {label:<28} {p50:8.1f} {p95:8.1f} {counter.n:8d} {ratio:7.1f}"
+                  f"{'' if status == 200 else f'  (HTTP {status})'}", flush=True)
+
+
+class QueryCounter:
+    """Counts every statement (Django's own query log keeps only the last 9,000)."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        return execute(sql, params, many, context)
+
+
+def sweeps():
+    import datetime
+
+    from django.db import connection
+
+    from etown.models import Notification, Reminder
+    from etown.notifications import SWEEPS, run_sweeps
+
+    today = datetime.date(2026, 11, 23)
+    Reminder.objects.all().delete()
+    Notification.objects.all().delete()
+    print("", flush=True)
+    for label in ("first run", "rerun (nothing to send)"):
+        total_seconds, total_queries, total_sent = 0.0, 0, 0
+        for name in sorted(SWEEPS):
+            counter = QueryCounter()
+            with connection.execute_wrapper(counter):
+                started = time.perf_counter()
+                sent = run_sweeps(today, names={name})[name]
+                seconds = time.perf_counter() - started
+            total_seconds, total_queries, total_sent = total_seconds + seconds, total_queries + counter.n, total_sent + sent
+            print(f"  {label:<24} {name:<28} {seconds:7.2f} s {counter.n:7d} queries  sent {sent:,}", flush=True)
+        print(f"reminder sweep, {label}: {total_seconds:.2f} s, {total_queries} queries, sent {total_sent:,}", flush=True)
+
+
+def pin_today(day):
+    from django.utils import timezone
+
+    real = timezone.localdate
+    timezone.localdate = lambda value=None, timezone=None: day if value is None else real(value, timezone)
+
+
+if __name__ == "__main__":
+    main()

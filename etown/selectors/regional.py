@@ -1,0 +1,60 @@
+"""Reads of the regional dashboard (issue 16): the provinces, counties and e-towns a
+city (地级市商务局), province (省商务厅) or national (商务部) official reads, with the
+figures every app registers as a ``hub.Breakdown``. Every function answers one page of
+the table in a fixed number of queries, so the page is the same size and cost for 5 or
+500 e-towns."""
+from collections import OrderedDict
+
+from django.db.models import Count
+
+from ..hub import hub
+from ..models import County, ETown
+from ..permissions import county_scope
+
+
+def region_counties(user, province=""):
+    """The counties the user reads (one province's when ``province`` is given)."""
+    nationwide, county_ids = county_scope(user)
+    qs = County.objects.all() if nationwide else County.objects.filter(pk__in=county_ids)
+    if province:
+        qs = qs.filter(province=province)
+    return qs.order_by("province", "city", "name")
+
+
+def provinces(counties):
+    """[(province, counties, e-towns)] over the counties: one query."""
+    return list(
+        counties.order_by().values_list("province")
+        .annotate(counties=Count("pk", distinct=True), etowns=Count("etowns"))
+        .order_by("province")
+    )
+
+
+def phases_by(level, ids):
+    """{id: {phase: count}} of e-towns per county (level "county"), one query."""
+    result = {}
+    for county_id, phase, n in (
+        ETown.objects.filter(county_id__in=list(ids)).order_by().values_list("county_id", "phase").annotate(n=Count("pk"))
+    ):
+        result.setdefault(county_id, {})[phase] = n
+    return result
+
+
+def figures(level, ids):
+    """[(breakdown, {id: value})] for every registered breakdown: one query or a few each."""
+    ids = list(ids)
+    return [(b, b.func(level, ids) if ids else {}) for b in hub.breakdowns]
+
+
+def table(level, objects):
+    """Rows for a page of counties or e-towns: (object, [cells]) with a cell per breakdown."""
+    objects = list(objects)
+    columns = figures(level, [o.pk for o in objects])
+    phase_counts = phases_by(level, [o.pk for o in objects]) if level == "county" else {}
+    labels = OrderedDict(ETown.Phase.choices)
+    rows = []
+    for o in objects:
+        cells = [{"breakdown": b, "value": values.get(o.pk)} for b, values in columns]
+        phases = [(labels[p], n) for p, n in sorted(phase_counts.get(o.pk, {}).items(), key=lambda x: list(labels).index(x[0]))]
+        rows.append({"object": o, "cells": cells, "phases": phases})
+    return [b for b, _ in columns], rows

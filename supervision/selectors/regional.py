@@ -1,0 +1,52 @@
+"""Overdue rectification items and late monthly reports per county and per e-town, for
+the regional dashboard (issue 16). One page of the table, a fixed number of queries."""
+from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
+
+from etown.models import County, ETown
+from etown.workdays import WorkCalendar
+
+from ..models import MonthlyReport, Rectification, overdue_q
+from .reports import RECEIVED, last_day_of_month, latest_due_month, reporting_etowns
+
+
+def _grouped(qs, level):
+    key = "etown__county_id" if level == "county" else "etown_id"
+    return dict(qs.order_by().values_list(key).annotate(n=Count("pk")))
+
+
+def overdue_items_by(level, ids, *, today=None):
+    """整改事项 past their deadline and not closed (000 §6(二); 004 附件4)."""
+    today = today or timezone.localdate()
+    key = "etown__county_id" if level == "county" else "etown_id"
+    return _grouped(Rectification.objects.filter(overdue_q(today), **{f"{key}__in": list(ids)}), level)
+
+
+def late_reports_by(level, ids, *, today=None, calendar=None):
+    """E-towns whose latest due monthly report has not been received (高平 000 §5(2);
+    临猗 004 附件4 一(二)): one query for the counties' report days, one per distinct day."""
+    today = today or timezone.localdate()
+    calendar = calendar or WorkCalendar()
+    ids = list(ids)
+    if level == "county":
+        county_days = dict(County.objects.filter(pk__in=ids).values_list("pk", "report_due_day"))
+        etowns = ETown.objects.filter(county_id__in=ids)
+    else:
+        rows = list(ETown.objects.filter(pk__in=ids).values_list("pk", "county_id", "county__report_due_day"))
+        county_days = {county_id: day for _, county_id, day in rows}
+        etowns = ETown.objects.filter(pk__in=ids)
+    by_month = {}
+    for county_id, day in county_days.items():
+        by_month.setdefault(latest_due_month(day, today, calendar=calendar), []).append(county_id)
+    result = {}
+    key = "county_id" if level == "county" else "pk"
+    for month, county_ids in by_month.items():
+        received = MonthlyReport.objects.filter(etown=OuterRef("pk"), period=month, status__in=RECEIVED)
+        late = (
+            reporting_etowns(etowns.filter(county_id__in=county_ids))
+            .filter(reporting_start__lte=last_day_of_month(month))
+            .exclude(Exists(received))
+        )
+        for target, n in late.order_by().values_list(key).annotate(n=Count("pk")):
+            result[target] = result.get(target, 0) + n
+    return result
