@@ -9,6 +9,9 @@ baseline: "public forms: rate-limited, with a honeypot").
 
 Addresses are stored only as keyed hashes.
 """
+import hashlib
+import ipaddress
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -45,16 +48,35 @@ def lookup_limit():
     return _limit("lookup", (20, 600))
 
 
-def client_address(request):
-    """The sender's address. Behind N trusted reverse proxies (``PUBLIC_PROXY_HOPS``),
-    the N-th address from the right of X-Forwarded-For; otherwise REMOTE_ADDR, which a
-    client cannot forge."""
-    hops = getattr(settings, "PUBLIC_PROXY_HOPS", 0)
+def _valid_ip(value):
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request):
+    """The client's address, or None, from ONE setting for the whole portal (issue 14):
+    ``TRUSTED_PROXY_HOPS`` reverse proxies stand in front of the app, so the address is
+    the N-th from the right of X-Forwarded-For (what our own proxy appended); with 0
+    hops X-Forwarded-For is ignored and REMOTE_ADDR, which a client cannot forge, is the
+    address. Used by the rate limit, the security log and django-axes
+    (``AXES_CLIENT_IP_CALLABLE``), so a lockout counts the citizen, not the proxy."""
+    if request is None:
+        return None
+    hops = getattr(settings, "TRUSTED_PROXY_HOPS", getattr(settings, "PUBLIC_PROXY_HOPS", 0)) or 0
     if hops:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+            found = _valid_ip(forwarded[-hops])
+            if found:
+                return found
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def client_address(request):
+    """``client_ip`` for keys and hashes ("unknown" when there is none)."""
+    return client_ip(request) or "unknown"
 
 
 def address_hash(request):
@@ -90,19 +112,28 @@ STAMP_SALT = "etown.public.form-stamp"  # the old path, kept: forms already show
 MAX_FORM_AGE = 24 * 3600
 
 
-def form_stamp(now=None):
-    """A signed time stamp for a freshly shown form."""
-    now = now or timezone.now()
-    return signing.dumps(int(now.timestamp()), salt=STAMP_SALT)
-
-
 def min_form_seconds():
     # A person needs more than a few seconds to write a message.
     return getattr(settings, "PUBLIC_FORM_MIN_SECONDS", 3)
 
 
+STAMP_BUCKET = "stamp"
+
+
+def _stamp_key(stamp):
+    return hashlib.sha256((stamp or "").encode()).hexdigest()
+
+
+def form_stamp(now=None):
+    """A signed time stamp for a freshly shown form; single-use (``stamp_use``). A random
+    nonce makes two forms shown in the same second carry different stamps."""
+    now = now or timezone.now()
+    return signing.dumps([int(now.timestamp()), secrets.token_hex(8)], salt=STAMP_SALT)
+
+
 def stamp_problem(stamp, now=None):
-    """None when the stamp is valid and old enough; otherwise why it is refused."""
+    """None when the stamp is valid, old enough and not used before; otherwise why it is
+    refused (issue 14: one stamp, one message, not a day of replays)."""
     now = now or timezone.now()
     try:
         shown = signing.loads(stamp or "", salt=STAMP_SALT, max_age=MAX_FORM_AGE)
@@ -110,6 +141,15 @@ def stamp_problem(stamp, now=None):
         return "页面已打开超过一天，请刷新后重新填写。"
     except signing.BadSignature:
         return "表单校验未通过，请刷新页面后重新填写。"
+    if isinstance(shown, list):
+        shown = shown[0]
     if now.timestamp() - shown < min_form_seconds():
         return "提交过快，请稍候再提交。"
+    if PublicRateHit.objects.filter(bucket=STAMP_BUCKET, key=_stamp_key(stamp)).exists():
+        return "该表单已提交过，请刷新页面后重新填写。"
     return None
+
+
+def stamp_use(stamp, now=None):
+    """Mark a stamp used (kept a day, as long as a stamp lives; pruned with the hits)."""
+    PublicRateHit.objects.create(bucket=STAMP_BUCKET, key=_stamp_key(stamp), at=now or timezone.now())

@@ -1,10 +1,12 @@
+import inspect
+
 from django.contrib import admin
-from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 
+from .. import services
 from .mixins import ReadOnlyAdminMixin
-from ..models import AuditEvent, Contract, County, ETown, Indicator, Membership, Organization, Task
+from ..models import CONTRACT_TERMS, AuditEvent, Contract, County, ETown, Indicator, Membership, Organization, Task
 
 admin.site.site_header = "乡村e镇项目监管平台 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -31,10 +33,36 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
+    """Memberships are the one source of access (issue 14): every add, change and
+    removal here goes through the registry services, which move the organisation's
+    object permissions, end the person's sessions and record the change."""
+
     list_display = ["user", "role", "county", "organization", "is_head"]
     list_filter = ["role", "county"]
     search_fields = ["user__username", "user__first_name"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            fields = {name: data[name] for name in form.changed_data if name in data}
+            saved = services.membership_update(membership=obj, by=request.user, reason="系统管理：变更角色", **fields)
+        else:
+            accepted = set(inspect.signature(services.membership_grant).parameters) - {"by", "reason"}
+            saved = services.membership_grant(
+                by=request.user, reason="系统管理：授予角色", **{name: data[name] for name in data if name in accepted}
+            )
+            extra = {name: data[name] for name in form.changed_data if name in data and name not in accepted}
+            if extra:
+                saved = services.membership_update(membership=saved, by=request.user, reason="系统管理：授予角色", **extra)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.membership_end(membership=obj, by=request.user, reason="系统管理：撤销角色")
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            self.delete_model(request, membership)
 
 
 class TaskInline(admin.TabularInline):
@@ -48,7 +76,10 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(ETown)
-class ETownAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
+class ETownAdmin(SimpleHistoryAdmin):
+    # No guardian object-permission pages here (issue 14): access to an e-town comes from
+    # memberships and contracts/agency assignments through the services, never granted
+    # by hand beside them.
     list_display = ["name", "county", "kind", "phase", "status"]
     list_filter = ["county", "kind", "phase", "status"]
     search_fields = ["name"]
@@ -57,8 +88,28 @@ class ETownAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(Contract)
 class ContractAdmin(SimpleHistoryAdmin):
+    """The money terms are read-only here once the contract is locked (its first
+    disbursement request submitted); every save goes through the registry services,
+    which hold the same rule for every path (issue 11)."""
+
     list_display = ["title", "number", "etown", "contractor", "amount", "status"]
     list_filter = ["status"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.terms_locked_at:
+            fields += [name for name in CONTRACT_TERMS if name not in fields]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        if change:
+            services.contract_update(contract=obj, by=request.user, reason="系统管理：修改合同", **data)
+        else:
+            fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name != "etown"}
+            saved = services.contract_create(etown=form.cleaned_data["etown"], by=request.user, reason="系统管理：登记合同",
+                                             **fields)
+            obj.pk = saved.pk
 
 
 @admin.register(AuditEvent)

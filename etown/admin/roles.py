@@ -12,6 +12,12 @@ from django.contrib.auth.models import Group, Permission
 SYSTEM_ADMIN = "系统管理员"
 SECURITY_ADMIN = "安全管理员"
 AUDIT_ADMIN = "审计管理员"
+ADMIN_GROUPS = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
+
+
+def is_in(user, group_name):
+    """Is the user a member of one of the three administrator groups (by name)?"""
+    return user.is_authenticated and user.groups.filter(name=group_name).exists()
 
 GROUP_PERMISSIONS = {
     SYSTEM_ADMIN: [
@@ -36,7 +42,10 @@ GROUP_PERMISSIONS = {
 
 # Rights no group may hold: editing the trail, or granting rights at large.
 FORBIDDEN = {"auth.change_permission", "auth.add_permission", "auth.change_group", "auth.add_group",
-             "etown.change_auditevent", "etown.delete_auditevent"}
+             "etown.change_auditevent", "etown.delete_auditevent",
+             # Sign-in records are evidence (issue 14): nobody deletes them.
+             "axes.delete_accesslog", "axes.delete_accessfailurelog", "axes.change_accesslog",
+             "axes.change_accessfailurelog", "auth.delete_user"}
 
 
 def _permission(label):

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ..models import Notification
@@ -20,4 +21,9 @@ def notification_list(request):
 def notification_read(request):
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
     notification_mark_read(user=request.user, ids=ids)
-    return redirect(request.POST.get("next") or "notification_list")
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    # Only a path on this site (issue 14: no open redirect to another host).
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "notification_list"
+    return redirect(target)

@@ -47,3 +47,16 @@ def test_it_lists_and_marks_notifications(demo, client_for):
     c.post(reverse("notification_read"))
     assert not Notification.objects.filter(user=demo.contractor, read_at__isnull=True).exists()
     assert "请报送月报" not in client_for(demo.office).get(reverse("notification_list")).content.decode()
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/phish", "//evil.example/x", "/\\evil.example"])
+def test_it_never_redirects_off_site_after_marking_read(demo, client_for, target):
+    """Issue 14 finding 9: an open redirect in notifications/read/?next=."""
+    from django.urls import reverse
+
+    c = client_for(demo.office)
+    for response in (c.post(reverse("notification_read"), {"next": target}),
+                     c.post(reverse("notification_read") + f"?next={target}", {})):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("notification_list")
+    assert c.post(reverse("notification_read"), {"next": "/etowns/"})["Location"] == "/etowns/"
