@@ -26,8 +26,15 @@ class EvaluationForm(BootstrapMixin, forms.ModelForm):
             "score": {"invalid": "得分须为数字。"},
         }
 
+    replaces = forms.ModelChoiceField(
+        label="复评（所替代的评价）", queryset=Evaluation.objects.none(), required=False,
+        help_text="本次为复评时选择原评价结果（须为同一评价主体）；经办公室负责人确认后，复评结果替代原结果作为拨付依据"
+                  "（安泽办法第十八条：以省级组织的评价结果为准）。",
+    )
+
     def __init__(self, *args, etown, agency_user_org=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["replaces"].queryset = etown.evaluations.order_by("-evaluated_on", "-pk")
         self.fields["agency"].queryset = etown.agencies.all()
         self.fields["agency"].help_text = "评价主体为第三方机构时选择（须为本项目受托机构）。"
         self.agency_user_org = agency_user_org
@@ -54,6 +61,7 @@ class EvaluationEditForm(EvaluationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["publish"]
+        del self.fields["replaces"]  # recorded once, when the re-evaluation is entered
 
 
 class EvaluationItemForm(BootstrapMixin, forms.Form):

@@ -1,6 +1,6 @@
 """Reads of mid-term evaluations: the evaluation gate, the list scoped to what the user
 may see (fixed query counts), and the dashboard figure."""
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from etown.permissions import visible_etowns
 from supervision.selectors import rectification as rectification_selectors
@@ -12,12 +12,26 @@ def latest_evaluation(etown):
     return Evaluation.objects.filter(etown=etown).order_by("-evaluated_on", "-pk").first()
 
 
+def governing_evaluation(etown):
+    """The evaluation whose result governs the funds (002 第十八条: the one the province
+    organises — 省商务厅会同省财政厅、省乡村振兴局组织专家或委托第三方机构). A county's,
+    city's or agency's own record never does. Among the province's, the latest that is
+    in force: the first, or a re-evaluation of it an office head confirmed."""
+    return (
+        Evaluation.objects.filter(etown=etown, evaluator_kind=Evaluation.Evaluator.PROVINCE)
+        .filter(Q(replaces__isnull=True) | Q(replacement_confirmed_at__isnull=False))
+        .order_by("-evaluated_on", "-pk").first()
+    )
+
+
 def evaluation_gate(etown, **context):
-    """The funds gate of 安泽办法 002 第十八条, from the latest evaluation:
+    """The funds gate of 安泽办法 002 第十八条, from the governing (province) evaluation:
     合格 → continue; 基本合格 → only once its rectification items are all closed;
     不合格 → blocked, with the decision recorded (or its absence) in the reason."""
-    evaluation = latest_evaluation(etown)
+    evaluation = governing_evaluation(etown)
     if evaluation is None:
+        if Evaluation.objects.filter(etown=etown).exists():
+            return True, "尚未开展省级中期评价（县级、市级或机构自行记录的评价结果不作为拨付依据）。"
         return True, "尚未开展中期评价。"
     when = f"{evaluation.evaluated_on:%Y-%m-%d}"
     if evaluation.result == Evaluation.Result.QUALIFIED:

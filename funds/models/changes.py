@@ -5,10 +5,15 @@ own; a change needs the consent of the higher authority (报请上级同意). �
 needs a written request to 县商务局 (the office) stating the reason and the new
 completion date, agreed by the leading group.
 """
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from etown.models.registry import MONEY, PERCENT_VALIDATORS
 
 from .requests import StepBase
 
@@ -44,8 +49,20 @@ class ChangeRequest(models.Model):
         "etown.StoredFile", verbose_name="书面申请", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     status = models.CharField("状态", max_length=30, choices=ChangeStatus.choices, default=ChangeStatus.DRAFT)
+    version = models.PositiveIntegerField("版本", default=0, editable=False)  # see DisbursementRequest.version
     higher_approval_number = models.CharField("上级批复文号", max_length=80, blank=True)
     higher_approval_date = models.DateField("上级同意日期", null=True, blank=True)
+    higher_approval_file = models.ForeignKey(
+        "etown.StoredFile", verbose_name="上级同意文件", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The new contract terms a change asks for (blank: unchanged). Written to the contract
+    # only when the change is approved (etown.services.contract_change_terms), with history.
+    new_amount = models.DecimalField("调整后合同金额（元）", **MONEY, null=True, blank=True,
+                                     validators=[MinValueValidator(Decimal("0.01"))])
+    new_prepayment_ratio = models.DecimalField("调整后预付比例（%）", max_digits=5, decimal_places=2, null=True,
+                                               blank=True, validators=PERCENT_VALIDATORS)
+    new_retention_ratio = models.DecimalField("调整后尾款比例（%）", max_digits=5, decimal_places=2, null=True,
+                                              blank=True, validators=PERCENT_VALIDATORS)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -61,6 +78,15 @@ class ChangeRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("funds:change_detail", args=[self.pk])
+
+    def new_terms(self):
+        """{contract field: new value} of what this request changes in the contract."""
+        terms = {
+            "amount": self.new_amount, "prepayment_ratio": self.new_prepayment_ratio,
+            "retention_ratio": self.new_retention_ratio,
+        } if self.kind == ChangeKind.CHANGE else {}
+        terms["term_end"] = self.new_term_end
+        return {name: value for name, value in terms.items() if value is not None}
 
     @property
     def code(self):

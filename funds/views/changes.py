@@ -15,19 +15,26 @@ from .. import services
 from ..forms.changes import ChangeForm, HigherApprovalForm
 from ..forms.common import NoteForm, ReasonForm
 from ..models import ChangeKind, ChangeRequest
-from ..permissions import can_apply
+from ..permissions import can_apply, can_see_contract, contract_scoped
+from ..selectors.duties import duty_refusal
 from ..workflow import CHANGE_FLOW, HIGHER
 from . import audit_refusals
 
 
 def _get(user, pk, write=None):
-    return get_child_for(user, ChangeRequest, pk, write=write, related=("contract",))
+    change = get_child_for(user, ChangeRequest, pk, write=write, related=("contract",))
+    if not can_see_contract(user, change.contract):  # another contractor's contract (附件2 第十一条)
+        raise Http404("记录不存在")
+    return change
 
 
 @login_required
 def change_create(request, pk):
     etown = get_etown_for(request.user, pk, write=can_apply)
     form = ChangeForm(request.POST or None, request.FILES or None, etown=etown)
+    orgs = contract_scoped(request.user)
+    if orgs is not None:
+        form.fields["contract"].queryset = form.fields["contract"].queryset.filter(contractor_id__in=orgs)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         change = run_service(form, services.change_create, by=request.user, application_upload=data.pop("application"), **data)
@@ -46,6 +53,8 @@ def _actions(user, change):
     initial = {HIGHER: {"approved_on": timezone.localdate()}}
     acts = {}
     for action in CHANGE_FLOW.actions(user, change):
+        if any(duty_refusal(change, user, step.record) for step in CHANGE_FLOW.at(change.status, action)):
+            continue  # 不相容岗位分离: the service would refuse it; the page says why
         if action in DONE:
             form_class = FORMS.get(action)
             acts[action] = form_class(initial=initial.get(action)) if form_class else None
@@ -58,6 +67,9 @@ def _render(request, change, bound=None, status=200):
     return render(request, "funds/change_detail.html", {
         "change": change, "etown": change.etown, "acts": acts, "steps": change.steps.select_related("actor"),
         "is_extension": change.kind == ChangeKind.EXTENSION,
+        "separated": sorted({r for r in (duty_refusal(change, request.user, s.record)
+                                         for s in CHANGE_FLOW.table.get(change.status, ())
+                                         if s.may(request.user, change.etown)) if r}),
     }, status=status)
 
 
@@ -78,21 +90,22 @@ def change_act(request, pk, action):
     if action not in DONE:
         raise Http404("没有这个操作")
     change = _get(request.user, pk)
-    form = FORMS[action](request.POST) if action in FORMS else None
+    form = FORMS[action](request.POST, request.FILES) if action in FORMS else None
     if form is not None and not form.is_valid():
         return _render(request, change, {action: form}, status=400)
     data = form.cleaned_data if form else {}
+    v = {"version": request.POST.get("version")}  # the version the page was rendered from
     try:
         if action == "submit":
-            services.change_submit(change=change, by=request.user)
+            services.change_submit(change=change, by=request.user, **v)
         elif action == "approve":
-            services.change_approve(change=change, by=request.user, note=data["note"])
+            services.change_approve(change=change, by=request.user, note=data["note"], **v)
         elif action == "higher":
-            services.change_record_higher_approval(change=change, by=request.user, **data)
+            services.change_record_higher_approval(change=change, by=request.user, **data, **v)
         elif action == "return":
-            services.change_return(change=change, by=request.user, reason=data["reason"])
+            services.change_return(change=change, by=request.user, reason=data["reason"], **v)
         else:
-            services.change_withdraw(change=change, by=request.user, reason=data["reason"])
+            services.change_withdraw(change=change, by=request.user, reason=data["reason"], **v)
     except ValidationError as error:
         if form is None:
             messages.error(request, "；".join(error.messages))
