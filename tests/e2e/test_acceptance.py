@@ -21,8 +21,17 @@ def pdf_file(tmp_path, name):
     return str(path)
 
 
-def test_it_runs_final_acceptance_with_a_rectification_to_the_retention(page, e2e_demo, tmp_path):
+def test_it_runs_final_acceptance_with_a_rectification_to_the_retention(page, e2e_demo, tmp_path, monkeypatch):
+    """…and on through the conclusion chain (issue 12): the review group's opinion, the
+    leading group's approval, the county government's review recorded by the office, the
+    result notice of 5 working days, then the retention requested and paid."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from acceptance.models import AcceptanceApplication
     from etown.models import Contract, ETown
+    from funds import services as funds_services
+    from funds.models import DisbursementRequest
 
     etown = ETown.objects.get(name="临猗新城涑水e镇")
     today = datetime.date.today()
@@ -36,8 +45,10 @@ def test_it_runs_final_acceptance_with_a_rectification_to_the_retention(page, e2
     page.fill("#id_summary", "十三项建设任务已全部完成，公共服务中心和物流仓储配送中心已投入运营。")
     page.click("main button[type=submit]")
     expect(page.get_by_test_id("error-material_progress")).to_contain_text("请上传项目建设进度表")  # nothing saved
+    # A final acceptance also needs 记账凭证、发票、合同 (附件3 第四条; issue 11).
     for field, name in [("expense_detail", "费用支出明细表.pdf"), ("progress", "项目建设进度表.pdf"),
-                        ("evidence", "建设内容佐证材料.pdf"), ("results", "项目建设成效.pdf")]:
+                        ("evidence", "建设内容佐证材料.pdf"), ("results", "项目建设成效.pdf"),
+                        ("voucher", "记账凭证.pdf"), ("invoice", "发票.pdf"), ("contract", "合同.pdf")]:
         page.set_input_files(f"#id_material_{field}", pdf_file(tmp_path, name))
     page.click("main button[type=submit]")
     expect(page.get_by_test_id("application-status")).to_contain_text("待验收")
@@ -57,7 +68,17 @@ def test_it_runs_final_acceptance_with_a_rectification_to_the_retention(page, e2
     page.fill("#id_opinion", "建设内容基本完成，研发机构尚未引进到位。")
     page.get_by_label("不予通过").check()
     page.fill("#id_rectification_deadline", (today + datetime.timedelta(days=30)).isoformat())
-    page.click("#mark-rest-met")
+    # Each row judged (issue 11: no "mark all as met"): the conditions met, a task or
+    # target the record does not meet yet as an exception with its reason.
+    for line in page.locator("tr[data-row]").all():
+        select = line.locator("select")
+        if select.input_value():
+            continue  # suggested 达标 from the record
+        if line.get_attribute("data-row").startswith("condition-"):
+            select.select_option("met")
+        else:
+            select.select_option("exception")
+            line.locator("input[type=text]").fill("经验收小组核实，按例外处理，报领导小组批准")
     row = page.locator("tr[data-row^='indicator-']", has_text="研发机构")
     row.locator("select").select_option("not_met")
     row.locator("input[type=number]").fill("0")
@@ -95,12 +116,61 @@ def test_it_runs_final_acceptance_with_a_rectification_to_the_retention(page, e2
     page.fill("#id_opinion", "整改到位，同意通过终期验收。")
     page.get_by_label("通过验收").check()
     expect(page.locator("tr[data-row]")).to_have_count(1)  # only what was not met is re-judged
+    # 达标 only on the record (issue 11): the monthly report's review recorded the institute.
+    from etown.services import indicator_record_actual
+
+    indicator_record_actual(indicator=etown.indicators.get(code="research_institutes"), value=1, as_of=today,
+                            by=get_user_model().objects.get(username="office"), reason="月报审核：研发中心挂牌运营")
     page.locator("tr[data-row] select").select_option("met")
     page.click("main form button[type=submit]")
     expect(page.get_by_test_id("application-status")).to_contain_text("验收通过")
-    expect(page.get_by_test_id("final-passed")).to_be_visible()
+    # Issue 12: the review group's opinion does not count by itself (004 附件3 第八条（二）).
+    expect(page.get_by_test_id("chain-stage")).to_contain_text("待领导小组审批")
+    expect(page.get_by_test_id("final-passed")).to_have_count(0)
     contract = Contract.objects.get(etown=etown)
-    assert contract.final_acceptance_passed_on == today
+    assert contract.final_acceptance_passed_on is None
+    # The office uploads the audit report a final acceptance needs (附件2 第十七条).
+    page.get_by_test_id("upload-audit").click()
+    page.set_input_files("#id_audit-file", pdf_file(tmp_path, "决算审计报告.pdf"))
+    page.fill("#id_audit-issuer", "山西正信会计师事务所")
+    page.click("main form button[type=submit]")
+    expect(page.get_by_test_id("chain-audit")).to_contain_text("山西正信会计师事务所出具")
+    expect(page.get_by_test_id("leader-form")).to_have_count(0)  # not the office's step
+    logout(page)
+
+    # The leading group approves the conclusion.
+    login(page, "leader")
+    page.goto(application_url)
+    page.fill("#id_leader-note", "同意验收小组意见，报县政府审核。")
+    page.get_by_test_id("leader-approve").click()
+    expect(page.get_by_test_id("chain-leader")).to_contain_text("审批通过")
+    expect(page.get_by_test_id("chain-stage")).to_contain_text("待县政府审核")
+    logout(page)
+
+    # The office records the county government's review; the result notice starts.
+    login(page, "office")
+    page.goto(application_url)
+    page.fill("#id_gov-document_number", "临政审〔2026〕23号")
+    page.get_by_test_id("record-government").click()
+    expect(page.get_by_test_id("chain-government")).to_contain_text("临政审〔2026〕23号")
+    expect(page.get_by_test_id("chain-stage")).to_contain_text("结果公示中")
+    application = AcceptanceApplication.objects.select_related("result_notice").get(etown=etown)
+    notice = application.result_notice
+    assert notice.workdays == 5
+    expect(page.get_by_test_id("notice-wait")).to_contain_text(f"{notice.end_date.month}月{notice.end_date.day}日")
+    expect(page.get_by_test_id("confirm-result")).to_have_count(0)
+
+    # The notice ends with no objection: the day after, the office confirms the result.
+    after = notice.end_date + datetime.timedelta(days=1)
+    real_localdate = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, tz=None: after if value is None else real_localdate(value, tz))
+    page.goto(application_url)
+    page.get_by_test_id("confirm-result").click()
+    expect(page.get_by_test_id("chain-stage")).to_contain_text("已生效")
+    expect(page.get_by_test_id("final-passed")).to_be_visible()
+    contract.refresh_from_db()
+    assert contract.final_acceptance_passed_on == after
+    expect(page.get_by_test_id("filing")).to_contain_text("待报备")
     logout(page)
 
     # The contractor asks for the retention: the gates acceptance feeds now pass.
@@ -112,7 +182,7 @@ def test_it_runs_final_acceptance_with_a_rectification_to_the_retention(page, e2
     page.locator("input[name=tasks]").first.check()
     page.click("main form button[type=submit]")
     gates = page.get_by_test_id("gates")
-    for key in ("retention", "hub:acceptance", "hub:evaluation"):
+    for key in ("retention", "hub:acceptance", "hub:acceptance_basis", "hub:evaluation"):
         expect(gates.get_by_test_id(f"gate-{key}")).to_contain_text("满足")
     expect(gates.get_by_test_id("gate-retention")).to_contain_text("终验已于")
     assert contract.retention_amount == Decimal("500000.00")
@@ -126,6 +196,25 @@ def test_it_runs_final_acceptance_with_a_rectification_to_the_retention(page, e2
     expect(page.get_by_test_id("blocked")).to_have_count(0)
     page.get_by_test_id("act-submit").click()
     expect(page.get_by_test_id("request-status")).to_contain_text("待办公室审核")
+    request_url = page.url
+
+    # The rest of the disbursement chain (walked in the browser by tests/e2e/test_funds.py),
+    # then the retention is paid after its own notice.
+    users = {u.username: u for u in get_user_model().objects.filter(
+        username__in=["office", "finance", "leader", "treasury"])}
+    retention = DisbursementRequest.objects.get(kind="retention")
+    for who in ("office", "finance", "leader"):
+        retention.refresh_from_db()
+        funds_services.disbursement_approve(request=retention, by=users[who], today=after)
+    funds_services.disbursement_record_meeting(request=retention, meeting_date=after, minutes_number="临政常纪〔2026〕30号",
+                                               by=users["office"], today=after)
+    funds_services.disbursement_start_notice(request=retention, by=users["office"], today=after)
+    retention.refresh_from_db()
+    paid_on = retention.notice.end_date + datetime.timedelta(days=1)
+    funds_services.disbursement_disburse(request=retention, disbursed_on=paid_on, amount=retention.amount,
+                                         voucher_number="GK2026-1230-01", by=users["treasury"], today=paid_on)
+    page.goto(request_url)
+    expect(page.get_by_test_id("request-status")).to_have_text("已拨付")
 
 
 def feedback_list(tmp_path):

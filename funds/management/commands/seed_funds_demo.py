@@ -14,6 +14,7 @@ from django.db import transaction
 from etown.models import ETown
 from funds import services
 from funds.models import DisbursementRequest, MaterialKind, RequestKind
+from funds.selectors.requests import available_stage_acceptances
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -39,7 +40,7 @@ def _fresh(request):
 
 def seed():
     User = get_user_model()
-    users = {u.username: u for u in User.objects.filter(username__in=["office", "finance", "leader", "contractor", "contractor2"])}
+    users = {u.username: u for u in User.objects.filter(username__in=["office", "finance", "treasury", "leader", "contractor", "contractor2"])}
     etown = ETown.objects.get(name="临猗新城涑水e镇")
     other = ETown.objects.get(name="临猗县电子商务进农村综合示范项目")
     if DisbursementRequest.objects.filter(etown=etown).exists():
@@ -61,14 +62,16 @@ def seed():
     services.disbursement_start_notice(request=pre, by=users["office"], start_date=start, today=start)
     paid = datetime.date(2026, 8, 12)
     services.disbursement_disburse(request=pre, disbursed_on=paid, amount=Decimal("1500000"), voucher_number="GK2026-0812-01",
-                                   by=users["finance"], today=paid)
-    # A progress payment waiting for the office's review.
+                                   by=users["treasury"], today=paid)  # not the reviewer: 不相容岗位分离
+    # A progress payment waiting for the office's review. It rests on the counted stage
+    # acceptance the acceptance seeder walked through its chain (004 附件2 第十二条3); the
+    # stage acceptance report is the portal's, not an upload.
     progress = services.disbursement_create(
         contract=contract, kind=RequestKind.PROGRESS, amount=Decimal("1200000"), by=users["contractor"],
         purpose="电商公共服务中心改造完成第一阶段，申请进度款。", tasks=tasks[5:6],
         materials=[(k, _pdf(f"{MaterialKind(k).label}.pdf")) for k in (
-            MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT, MaterialKind.INVOICE, MaterialKind.PROGRESS,
-            MaterialKind.STAGE_ACCEPTANCE)],
+            MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT, MaterialKind.INVOICE, MaterialKind.PROGRESS)],
+        stage_acceptance=available_stage_acceptances([contract.pk]).first(),
     )
     services.disbursement_submit(request=progress, by=users["contractor"])
     # Ledger: payments out of the prepayment; one invoice number used by both contractors.
