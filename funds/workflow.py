@@ -83,6 +83,14 @@ class Flow:
             raise LookupError(f"{action} is taken by different roles at different statuses")
         return found[0]
 
+    def landing(self, status, skipped, obj=None):
+        """Where a request moving to ``status`` lands when the county's chain does not
+        have the steps taken at the ``skipped`` statuses: past each, by its turn step."""
+        while status in skipped:
+            (step,) = [s for s in self.table[status] if s.turn]
+            status = step.next_status(obj)
+        return status
+
     def waiting_on(self, role):
         """The statuses at which it is ``role``'s turn to move the request on."""
         return tuple(status for status, steps in self.table.items() if any(s.turn and s.role == role for s in steps))
@@ -191,3 +199,20 @@ CHANGE_FLOW = Flow({
         _return(can_office_act, Role.OFFICE, C.RETURNED),
     ),
 })
+
+
+# A county's chain (FundsPolicy, issue 12) ------------------------------------------
+# The optional steps of the disbursement chain, each by the status at which it is taken.
+# A step the county's policy does not have is skipped (``Flow.landing``): 临猗 (004
+# 附件2 第三条、第十二条) has no leading-group approval or executive meeting; 安泽 (002
+# 第十条、第十二条) has no finance review step and no notice before paying.
+OPTIONAL_STEPS = {
+    "department_review": S.OFFICE_APPROVED,
+    "leader_approval": S.DEPARTMENT_APPROVED,
+    "executive_meeting": S.LEADER_APPROVED,
+    "payment_notice": S.MEETING_PASSED,
+}
+
+
+def skipped_statuses(policy):
+    return {status for field, status in OPTIONAL_STEPS.items() if not getattr(policy, field)}
