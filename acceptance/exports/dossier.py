@@ -6,6 +6,7 @@ registry data, the evaluation and acceptance summary).
 An .xlsx and a .zip are both written at close, so the ZIP is written to a file (see
 acceptance.services.dossier), never streamed from memory.
 """
+import datetime
 import hashlib
 import io
 import os
@@ -16,9 +17,9 @@ import zipfile
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
+from etown.spreadsheets import CENTER, COUNT_FORMAT, DATE_FORMAT, HEADER_FONT, Col, OfficeSheet, cell, date, print_setup
 from etown.uploads import file_path
 
 from ..models import AcceptanceApplication, AcceptanceReview, Evaluation
@@ -79,30 +80,32 @@ def write_dossier(etown, items, target, *, generated_by=None):
     return rows
 
 
+CATALOGUE_COLUMNS = [
+    Col("序号", 6), Col("类别", 10), Col("文件名称", 36, wrap=True), Col("档案文件", 40, wrap=True), date("日期"),
+    Col("来源", 18, wrap=True), Col("大小（字节）", 12, COUNT_FORMAT), Col("SHA-256", 22, wrap=True),
+]
+
+
+def local_day(value):
+    """A catalogue date in the county's time (issue 15: the dossier listed UTC dates):
+    an aware datetime becomes the local calendar day."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date()
+    return value
+
+
 def _write_catalogue(path, etown, rows, generated_by):
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("档案目录")
-    ws.column_dimensions["C"].width = 40
-    ws.column_dimensions["D"].width = 50
-    ws.column_dimensions["F"].width = 24
-    title = WriteOnlyCell(ws, value=f"{etown.name}项目档案目录")
-    title.font = Font(bold=True, size=14)
-    ws.append([title])
     who = (generated_by.get_full_name() or generated_by.username) if generated_by else "系统"
-    ws.append([f"区县：{etown.county.name}　生成时间：{timezone.localtime():%Y-%m-%d %H:%M}　生成人：{who}　共 {len(rows)} 个文件"])
-    header = []
-    for text in CATALOGUE_HEADER:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    ws.append(header)
+    sheet = OfficeSheet(wb, "档案目录", CATALOGUE_COLUMNS, title=f"{etown.name}项目档案目录",
+                        unit=etown.county.name, note=f"生成人：{who}　共 {len(rows)} 个文件")
     for row in rows:
         cells = list(row)
-        if cells[4] is not None:
-            date_cell = WriteOnlyCell(ws, value=cells[4])
-            date_cell.number_format = "yyyy-mm-dd"
-            cells[4] = date_cell
-        ws.append(cells)
+        cells[4] = local_day(cells[4])
+        sheet.row(cells[1:])
+    sheet.finish()
     wb.save(path)
 
 
@@ -110,12 +113,17 @@ def _write_catalogue(path, etown, rows, generated_by):
 
 
 def _sheet(wb, title, header, rows):
+    """A sheet of the dossier's summary workbooks: bordered, printed landscape fit to
+    width with the header repeated, and no text that could run as a formula
+    (etown.spreadsheets; issues 14 item 4 and 15)."""
     ws = wb.create_sheet(title)
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    ws.append([cell(ws, h, font=HEADER_FONT, alignment=CENTER) for h in header])
     for row in rows:
-        ws.append(row)
+        ws.append([cell(ws, local_day(v), number_format=DATE_FORMAT if isinstance(v, datetime.date) else None)
+                   for v in row])
+    for index, text in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(text)) * 2 + 4))
+    print_setup(ws, title_rows="1:1")
     return ws
 
 

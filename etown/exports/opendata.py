@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ..hub import hub
 from ..selectors import column as selectors
+from ..spreadsheets import csv_value
 
 FORMAT_NAME = "etown-public-column"
 FORMAT_VERSION = 1
@@ -223,7 +224,9 @@ def build(request, county, etown=None):
 
 
 def _row(**values):
-    return [("" if values.get(c) is None else values.get(c)) for c in CSV_COLUMNS]
+    """One CSV row; a text a spreadsheet would run as a formula (=, +, -, @, tab, CR)
+    is written as text (etown.spreadsheets.csv_value; issue 14 item 4)."""
+    return [("" if values.get(c) is None else csv_value(values.get(c))) for c in CSV_COLUMNS]
 
 
 def to_csv(data):

@@ -57,3 +57,12 @@ def badge(value, label, tone=None):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def person(user, default="系统"):
+    """Who did it: the user's full name or user name, or ``default`` when the history row
+    has no user (a deleted account, a change made in the shell or by a task)."""
+    if user is None:
+        return default
+    return user.get_full_name() or user.username

@@ -19,10 +19,12 @@ from openpyxl.utils import get_column_letter
 
 from etown.models import LIVE_CONTRACTS, Contract, Indicator, Task
 from etown.permissions import visible_etowns
+from etown.spreadsheets import OfficeSheet, cell, issuing_unit, print_setup
+from etown.workdays import WorkCalendar
 
 from ..models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
 from ..models.reports import last_day_of_month
-from ..selectors.reports import RATE_UNITS, with_reporting_start
+from ..selectors.reports import RATE_UNITS, due_date_for, with_reporting_start
 
 CHUNK = 200
 # The order of the departments' columns: the figures 004 §9(4) and 000 §5(2) name first.
@@ -49,6 +51,8 @@ class Column:
     header: str
     width: float
     number_format: str | None = None
+    wrap: bool = False
+    total: bool = False  # summed in the 合计 row
 
 
 @dataclass(frozen=True)
@@ -82,17 +86,12 @@ def _header_row(ws, columns):
 
 
 def _row(ws, columns, values):
-    cells = []
-    for column, value in zip(columns, values):
-        cell = WriteOnlyCell(ws, value=value)
-        if column.number_format and value is not None:
-            cell.number_format = column.number_format
-        cells.append(cell)
-    ws.append(cells)
+    """A bordered row whose texts cannot become formulas (etown.spreadsheets)."""
+    ws.append([cell(ws, value, number_format=column.number_format, wrap=column.wrap) for column, value in zip(columns, values)])
 
 
-def _column(header, *, min_width=8, max_width=40, number_format=None):
-    return Column(header, min(max(display_width(header) + 2, min_width), max_width), number_format)
+def _column(header, *, min_width=8, max_width=40, number_format=None, total=False):
+    return Column(header, min(max(display_width(header) + 2, min_width), max_width), number_format, total=total)
 
 
 def _etowns(user, month, county=None):
@@ -153,6 +152,17 @@ def _status_label(report, include_pending):
     return "草稿未报送"
 
 
+def _late_label(report, etown, due, today):
+    """是否逾期 judged by the due date (issue 15: a report not yet due said 是): a filed
+    report by its first submission, a missing one only once its county's due date passed."""
+    if report is not None and report.first_submitted_on is not None:
+        return "是" if report.first_submitted_on > report.due_date else "否"
+    if report is None and not etown.reporting_start:
+        return "—"
+    due = report.due_date if report is not None else due
+    return "是" if today > due else "否（未到期）"
+
+
 def _usable(report, include_pending):
     if report is None:
         return False
@@ -169,13 +179,14 @@ def write_monthly_workbook(out, *, user, month, county=None, include_pending=Fal
     label = f"{month.year}年{month.month}月"
 
     # Sheet 1: one row per e-town ---------------------------------------------------
-    ws = wb.create_sheet("各镇月度数据")
+    unit = issuing_unit(user)
+    calendar = WorkCalendar()
     fixed = [
         _column("序号", min_width=6), _column("区县", min_width=10), Column("e镇项目", 34),
         _column("项目类型", min_width=12), Column("承办企业", 30), _column("月报状态", min_width=16),
         _column("报送日期", min_width=12, number_format=DATE_FORMAT), _column("是否逾期", min_width=10),
-        _column("本月专项资金使用（元）", number_format=MONEY_FORMAT),
-        _column("累计专项资金使用（元）", number_format=MONEY_FORMAT),
+        _column("本月专项资金使用（元）", number_format=MONEY_FORMAT, total=True),
+        _column("累计专项资金使用（元）", number_format=MONEY_FORMAT, total=True),
     ]
     value_columns = []
     for column in ind_columns:
@@ -183,11 +194,11 @@ def write_monthly_workbook(out, *, user, month, county=None, include_pending=Fal
         value_columns.append(_column(f"{column.name}{suffix}\n本月", min_width=12, number_format=column.number_format))
         value_columns.append(_column(f"{column.name}{suffix}\n累计", min_width=12, number_format=column.number_format))
     columns = fixed + value_columns
-    ws.freeze_panes = "D2"
-    _header_row(ws, columns)
+    sheet = OfficeSheet(wb, "各镇月度数据", columns, title=f"乡村e镇月度数据报表（{label}）", unit=unit, period=label,
+                        freeze="D4", header_height=36)
     col_index = {(c.key, c.unit): i for i, c in enumerate(ind_columns)}
     statuses = ([MonthlyReport.Status.ACCEPTED] + (list(MonthlyReport.WAITING) if include_pending else []))
-    written = 0
+    due_by_county = {}
     for chunk in _chunks(etowns):
         ids = [e.pk for e in chunk]
         reports = {r.etown_id: r for r in MonthlyReport.objects.filter(etown_id__in=ids, period=month)}
@@ -207,33 +218,34 @@ def write_monthly_workbook(out, *, user, month, county=None, include_pending=Fal
             .values_list("etown_id", "total")
         )
         for etown in chunk:
-            written += 1
             report = reports.get(etown.pk)
             usable = _usable(report, include_pending)
+            if etown.county_id not in due_by_county:
+                due_by_county[etown.county_id] = due_date_for(etown.county, month, calendar=calendar)
             row = [
-                written, etown.county.name, etown.name, etown.get_kind_display(), etown.contractor_name or "",
+                etown.county.name, etown.name, etown.get_kind_display(), etown.contractor_name or "",
                 _status_label(report, include_pending),
                 report.first_submitted_on if report and report.first_submitted_on else None,
-                ("是" if report.is_late(today) else "否") if report else ("是" if etown.reporting_start else "—"),
+                _late_label(report, etown, due_by_county[etown.county_id], today),
                 report.fund_use if usable else None,
                 cumulative_funds.get(etown.pk),
             ]
             for i in range(len(ind_columns)):
                 month_value, cumulative = values.get((report.pk, i), (None, None)) if usable else (None, None)
                 row.extend([month_value, cumulative])
-            _row(ws, columns, row)
+            sheet.row(row)
+    written = sheet.finish()
 
     # Sheet 2: task progress --------------------------------------------------------
-    ts = wb.create_sheet("建设任务进度")
     task_columns = [
         _column("序号", min_width=6), _column("区县", min_width=10), Column("e镇项目", 34),
-        _column("任务类别", min_width=14), Column("建设内容", 46), _column("预算（元）", min_width=16, number_format=MONEY_FORMAT),
+        _column("任务类别", min_width=14), Column("建设内容", 46, wrap=True),
+        _column("预算（元）", min_width=16, number_format=MONEY_FORMAT, total=True),
         _column("计划完成日期", number_format=DATE_FORMAT), _column("本月进度（%）", number_format=COUNT_FORMAT),
-        Column("进展说明", 46), _column("月报状态", min_width=16),
+        Column("进展说明", 46, wrap=True), _column("月报状态", min_width=16),
     ]
-    ts.freeze_panes = "D2"
-    _header_row(ts, task_columns)
-    n = 0
+    tasks_sheet = OfficeSheet(wb, "建设任务进度", task_columns, title=f"乡村e镇建设任务进度（{label}）", unit=unit,
+                              period=label, freeze="D4")
     for chunk in _chunks(etowns):
         by_id = {e.pk: e for e in chunk}
         reports = {
@@ -252,19 +264,19 @@ def write_monthly_workbook(out, *, user, month, county=None, include_pending=Fal
         rank = {pk: i for i, pk in enumerate(by_id)}
         ordered = sorted(tasks, key=lambda t: (rank[t.etown_id], t.position, t.pk))
         for task in ordered:
-            n += 1
             etown = by_id[task.etown_id]
             progress, note = lines.get(task.pk, (None, ""))
-            _row(ts, task_columns, [
-                n, etown.county.name, etown.name, task.get_category_display(), task.title, task.budget,
+            tasks_sheet.row([
+                etown.county.name, etown.name, task.get_category_display(), task.title, task.budget,
                 task.planned_completion, progress, note,
                 _status_label(reports.get(etown.pk), include_pending),
             ])
+    tasks_sheet.finish()
 
     # Sheet 3: what the figures mean ------------------------------------------------
-    ns = wb.create_sheet("说明")
-    note_columns = [Column("项目", 16), Column("内容", 90)]
-    _header_row(ns, note_columns)
+    note_columns = [Column("项目", 16), Column("内容", 90, wrap=True)]
+    notes = OfficeSheet(wb, "说明", note_columns, title=f"乡村e镇月度数据报表说明（{label}）", unit=unit, period=label,
+                        landscape=False)
     generated = timezone.localtime()
     for key, value in [
         ("报表月份", label),
@@ -273,11 +285,13 @@ def write_monthly_workbook(out, *, user, month, county=None, include_pending=Fal
         ("项目数", written),
         ("数据口径", "以领导小组办公室审核通过的承办企业月度报告为准" + ("；待审核月报的数据已一并列入，并在“月报状态”列注明。" if include_pending else "。")),
         ("本月 / 累计", "年度目标的“累计”为本年 1 月至本月累计；累计目标的“累计”为项目实施以来累计。"),
+        ("是否逾期", "按各区县月报报送期限判断：已报送的看首次报送日期是否晚于期限；未报送的，期限未到为“否（未到期）”，期限已过为“是”。"),
         ("金额单位", "专项资金为元；指标金额的单位见各列标题（如 万元）。"),
         ("依据", "高平市乡村e镇日常监管方案 五(二)：按月将有关数据报送至市发改、工信、商务、科技部门；"
                  "临猗新城涑水e镇实施方案 九(四)：定期统计市场主体、产值、网络零售额等数据。"),
     ]:
-        _row(ns, note_columns, [key, value])
+        notes.row([key, value])
+    notes.finish()
     wb.save(out)
     return written
 
@@ -307,6 +321,7 @@ def single_report_workbook(report):
     columns = [Column("项目", 24), Column("内容", 70), Column("本月值 / 进度（%）", 16), Column("累计值", 14),
                Column("说明", 40)]
     _header_row(ws, columns)
+    print_setup(ws)
     rows = [
         ("e镇项目", report.etown.name), ("报告月份", report.period_label), ("状态", report.get_status_display()),
         ("报送期限", f"{report.due_date:%Y-%m-%d}"),
