@@ -5,16 +5,21 @@ deadline sweep."""
 from django.utils import timezone
 
 from etown.history import register_history_source
-from etown.hub import Check, Metric, NavItem, Panel, hub
+from etown.hub import Breakdown, Check, Metric, NavItem, Panel, hub
 from etown.notifications import register_sweep
 from etown.permissions import has_role
+from etown.signals import notice_objected
 
+from .demo import seed_stage_acceptance
 from .models import AcceptanceApplication, AcceptanceReview, Evaluation
 from .permissions import can_apply_acceptance, can_export_dossier, can_record_evaluation
 from .selectors import applications as application_selectors
+from .selectors import conclusions as conclusion_selectors
 from .selectors import evaluations as evaluation_selectors
+from .selectors import regional as evaluation_regional
 from .selectors.dossier import acceptance_documents, registry_documents
 from .services.applications import acceptance_deadline_sweep
+from .services.conclusions import acceptance_record_objection, acceptance_result_sweep
 
 
 def _etown_panel(request, etown):
@@ -69,7 +74,21 @@ def _public_panel(request, etown):
     return {"notices": notices} if notices else None
 
 
+def on_notice_objected(sender, notice, text, by=None, submission=None, **kwargs):
+    """An objection to an acceptance result notice (its source is the passed review):
+    the acceptance stops counting and the payments resting on it are held until the
+    office records how it was resolved (004 附件2 第十二条3)."""
+    if notice.source_type != "acceptance.acceptancereview" or notice.source_id is None:
+        return
+    review = AcceptanceReview.objects.select_related("application").filter(pk=notice.source_id).first()
+    if review is None or review.application.result_notice_id != notice.pk:
+        return  # a failed end's notice: nothing rests on it
+    acceptance_record_objection(application=review.application, text=text, by=by, submission=submission,
+                                notice=notice)
+
+
 def register():
+    notice_objected.connect(on_notice_objected, dispatch_uid="acceptance.notice_objected")
     hub.register_nav(NavItem("评价验收", "acceptance:application_list", order=60))
     hub.register_panel(
         Panel("acceptance", "中期绩效评价与验收", "acceptance/panels/etown_panel.html", _etown_panel, order=60)
@@ -84,13 +103,19 @@ def register():
     )
     hub.register_check(
         Check(group="disbursement", key="evaluation", label="中期绩效评价结果",
-              func=evaluation_selectors.evaluation_gate, order=60)
+              func=evaluation_selectors.evaluation_gate, order=60, overridable=False)  # 002 第十八条: absolute
     )
     hub.register_check(
         Check(group="disbursement", key="acceptance", label="验收结论",
-              func=application_selectors.acceptance_gate, order=61)
+              func=application_selectors.acceptance_gate, order=61, overridable=False)  # 004 附件2 第十二条3
     )
+    # The check that money follows a counted acceptance (payment_basis_gate) is registered
+    # by funds.hooks, which knows each county's chain policy.
     for metric in (
+        Metric("acceptance_leader", "待领导小组审批的验收结论", conclusion_selectors.awaiting_leader, group="评价验收",
+               order=64, url_name="acceptance:application_list", tone="warning"),
+        Metric("acceptance_filing", "验收待报备", conclusion_selectors.awaiting_filing, group="评价验收", order=65,
+               url_name="acceptance:application_list", tone="warning"),
         Metric("acceptance_pending", "待验收申请", application_selectors.count_pending, group="评价验收", order=60,
                url_name="acceptance:application_list"),
         Metric("acceptance_overdue", "超期未验收", application_selectors.count_overdue, group="评价验收", order=61,
@@ -101,9 +126,14 @@ def register():
                url_name="acceptance:evaluation_list"),
     ):
         hub.register_metric(metric)
+    hub.register_breakdown(Breakdown("evaluation_results", "中期绩效评价", evaluation_regional.evaluation_results_by,
+                                     order=30, kind="text"))
     hub.register_dossier_source("acceptance", acceptance_documents)
     hub.register_dossier_source("registry", registry_documents)
     register_history_source("中期绩效评价", lambda etown: Evaluation.history.filter(etown_id=etown.pk))
     register_history_source("验收申请", lambda etown: AcceptanceApplication.history.filter(etown_id=etown.pk), shared=True)
     register_history_source("验收评审", lambda etown: AcceptanceReview.history.filter(etown_id=etown.pk))
     register_sweep("acceptance_deadline", acceptance_deadline_sweep)
+    register_sweep("acceptance_result_notice", acceptance_result_sweep)
+    # Before funds' seeder (order 40): its progress payment rests on this stage acceptance.
+    hub.register_demo_seeder("acceptance", seed_stage_acceptance, order=35)

@@ -6,16 +6,19 @@ work as ``write=`` for ``get_etown_for`` / ``get_child_for``; the state checks t
 record and say why the action is not open now.
 """
 from etown.models import Role
-from etown.permissions import ALLOW, Verdict, can_edit_etown, can_inspect, can_report_for, in_scope, memberships
+from etown.permissions import ALLOW, PROVINCE_REACH, Verdict, can_edit_etown, can_inspect, can_report_for, in_scope, memberships
 
 from .models import AcceptanceApplication, Evaluation
 
 
 def can_record_evaluation(user, etown):
-    """The office, or the third-party agency assigned to the e-town (002 第十八条：
-    省商务厅组织的专业人员或聘请第三方开展评价)."""
+    """The office, the third-party agency assigned to the e-town, or the province's
+    office staff, who organise the evaluation (002 第十八条：省商务厅组织的专业人员或聘请第三方
+    开展评价; issue 16: a province membership reaches this write, city and national ones do not)."""
     verdict = can_inspect(user, etown)
-    return verdict if verdict else Verdict(False, "仅领导小组办公室或受委托的第三方机构可以录入中期绩效评价。")
+    if verdict or in_scope(user, etown.county_id, {Role.OFFICE}, reach=PROVINCE_REACH):
+        return ALLOW
+    return Verdict(False, "仅领导小组办公室、省级主管部门或受委托的第三方机构可以录入中期绩效评价。")
 
 
 def can_decide_evaluation(user, etown):
@@ -23,6 +26,15 @@ def can_decide_evaluation(user, etown):
     clawback): it records what the leading group decided."""
     verdict = can_edit_etown(user, etown)
     return verdict if verdict else Verdict(False, "仅领导小组办公室可以录入处理决定。")
+
+
+def can_confirm_re_evaluation(user, etown):
+    """Confirm that a re-evaluation replaces the province's result (issue 11): an office
+    head of the e-town's county (``Membership.is_head``)."""
+    for m in memberships(user):
+        if m.role == Role.OFFICE and m.is_head and m.county_id == etown.county_id:
+            return ALLOW
+    return Verdict(False, "仅领导小组办公室负责人可以确认复评结果。")
 
 
 def can_apply_acceptance(user, etown):
@@ -77,6 +89,8 @@ def can_record_filing(user, application):
         return verdict
     if application.status != AcceptanceApplication.Status.PASSED:
         return Verdict(False, "验收通过后方可登记向市、省报备。")
+    if not application.is_counted:
+        return Verdict(False, "验收结论生效（领导小组审批、县政府审核、公示期满）后方可登记报备。")
     if application.filed_on:
         return Verdict(False, "已登记报备。")
     return ALLOW
@@ -93,3 +107,20 @@ def can_edit_evaluation(user, evaluation):
         if evaluation.agency_id in own:
             return ALLOW
     return Verdict(False, "第三方机构只能修改本机构录入的评价。")
+
+
+# The conclusion chain of a passed opinion (004 附件3 第八条（二）; 附件2 第十二条3、第十七条).
+
+
+def can_approve_conclusion(user, etown):
+    """The leading group approves acceptance conclusions (DESIGN: 领导小组审批验收结论)."""
+    if in_scope(user, etown.county_id, {Role.LEADER}):
+        return ALLOW
+    return Verdict(False, "仅本县领导小组成员可以审批验收结论。")
+
+
+def can_carry_conclusion(user, etown):
+    """The office records what the county government decided (it has no accounts), runs
+    the result notice, deals with objections and uploads the audit report."""
+    verdict = can_edit_etown(user, etown)
+    return verdict if verdict else Verdict(False, "仅领导小组办公室可以办理此步骤。")

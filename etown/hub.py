@@ -39,13 +39,21 @@ class Check:
     supervision's "no overdue rectification item" for funds' disbursement gates), so
     that funds reads it without importing supervision's internals.
 
-    ``func(etown, **context)`` returns (passed: bool, reason: str)."""
+    ``func(etown, **context)`` returns (passed: bool, reason: str).
+
+    ``overridable`` says whether an office head may let the check pass with a recorded
+    reason. It defaults to NO: only a check the county's documents leave to discretion
+    (a material the office holds on paper) may declare it. The prohibitions the
+    documents make absolute — overdue or failed rectification (004 附件2 第十二条3:
+    整改后仍不合格的，专项资金不予拨付), a failed acceptance, an evaluation 不合格 or
+    基本合格 before its rectification is closed (002 第十八条) — never do."""
 
     group: str
     key: str
     label: str
     func: Callable
     order: int = 100
+    overridable: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,21 @@ class Metric:
     group: str = "概况"
     order: int = 100
     url_name: str = ""
+    tone: str = "primary"  # Bootstrap tone when the figure is non-zero (danger for overdue)
+
+
+@dataclass
+class Breakdown:
+    """A figure per county and per e-town for the regional dashboard (issue 16: 省商务厅,
+    市商务局, 商务部). ``func(level, ids)`` with ``level`` "county" or "etown" returns
+    {id: value} for just those ids (one page of the table), in a fixed number of queries
+    whatever their number. ``kind``: "count", "money" (Decimal yuan) or "text"."""
+
+    key: str
+    label: str
+    func: Callable
+    order: int = 100
+    kind: str = "count"
     tone: str = "primary"  # Bootstrap tone when the figure is non-zero (danger for overdue)
 
 
@@ -84,6 +107,7 @@ class Hub:
     dashboard_cards: list = field(default_factory=list)
     checks: list = field(default_factory=list)
     metrics: list = field(default_factory=list)
+    breakdowns: list = field(default_factory=list)
     public_panels: list = field(default_factory=list)
     dossier_sources: dict = field(default_factory=dict)
     demo_seeders: list = field(default_factory=list)
@@ -99,6 +123,11 @@ class Hub:
         if metric.key not in {m.key for m in self.metrics}:
             self.metrics.append(metric)
             self.metrics.sort(key=lambda m: m.order)
+
+    def register_breakdown(self, breakdown):
+        if breakdown.key not in {b.key for b in self.breakdowns}:
+            self.breakdowns.append(breakdown)
+            self.breakdowns.sort(key=lambda b: b.order)
 
     def register_public_panel(self, panel):
         """A section of the public e-town page. Its context must contain only published,

@@ -1,7 +1,9 @@
 """Who may see and do what on the registry.
 
 County-wide roles (office, reviewer, leading group, auditor) read every e-town of their
-county (or of the province when their membership has no county). Contractors and
+county; a city (地级市商务局), province (省商务厅) or national (商务部) membership reads every
+e-town of its city, province or the country and changes nothing, except where a rule says
+the province acts (``reach=PROVINCE_REACH``, e.g. the evaluations the province organises). Contractors and
 third-party agencies read only the e-towns their organisation is assigned to, through
 django-guardian object permissions granted to the organisation's group.
 
@@ -20,31 +22,49 @@ The public column and its windows:
 """
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
 from .audit import record_denied
-from .models import COUNTY_WIDE_ROLES, ETown, PublicSubmission, Role
+from .models import COUNTY_WIDE_ROLES, WIDE_SCOPES, ETown, PublicSubmission, Role, Scope
 
 
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
     reason: str = ""
+    # Refused because the record moved on (a colleague handled it a moment ago), not
+    # because of who asks: ``require`` raises AlreadyHandled (a message), not a 403.
+    stale: bool = False
 
     def __bool__(self):
         return self.allowed
 
 
 ALLOW = Verdict(True)
+LOST_RACE = "已由他人处理"
+
+
+def stale(reason):
+    """A refusal for the record's state: a lost race, never a 403 or a security event."""
+    return Verdict(False, reason, stale=True)
+
+
+class AlreadyHandled(ValidationError):
+    """A click that lost a race (the record was handled by someone else meanwhile): shown
+    as a message on the page it came from (etown.middleware.AlreadyHandledMiddleware),
+    not as a 403 and not in the security log (issue 13)."""
 
 
 def require(verdict):
     """Raise PermissionDenied (403) with the verdict's Chinese reason when it refuses.
-    Services call it on their actor, whoever calls them; views on the request's user."""
+    Services call it on their actor, whoever calls them; views on the request's user.
+    A ``stale`` verdict (the record's state moved on) raises AlreadyHandled instead."""
     if not verdict:
+        if verdict.stale:
+            raise AlreadyHandled(f"{LOST_RACE}：{verdict.reason}")
         raise PermissionDenied(verdict.reason)
 
 
@@ -67,30 +87,85 @@ def has_role(user, *wanted):
     return bool(roles(user) & set(wanted))
 
 
-def county_scope(user, wanted_roles=COUNTY_WIDE_ROLES):
-    """(province_wide, county_ids) over the memberships with one of ``wanted_roles``."""
-    province_wide = False
+# How far a scope test reaches beyond the county (issue 16). Reads reach every scope;
+# a check for a particular role (mostly a write: register, approve, inspect) reaches only
+# county memberships unless the rule names a wider reach: city, province and national
+# staff are read-mostly, and national staff change nothing at all.
+READ_REACH = frozenset({Scope.COUNTY, Scope.CITY, Scope.PROVINCE, Scope.NATIONAL})
+COUNTY_REACH = frozenset({Scope.COUNTY})
+PROVINCE_REACH = frozenset({Scope.COUNTY, Scope.PROVINCE})
+
+
+def _default_reach(wanted_roles):
+    return READ_REACH if set(wanted_roles) == COUNTY_WIDE_ROLES else COUNTY_REACH
+
+
+def _wide_county_ids(user):
+    """{membership pk: county ids} for the user's city and province memberships, in one
+    query for all of them, cached on the user like its memberships."""
+    cached = getattr(user, "_etown_wide_counties", None)
+    if cached is not None:
+        return cached
+    from .models import County
+
+    wide = [m for m in memberships(user) if m.scope in (Scope.CITY, Scope.PROVINCE)]
+    cached = {}
+    if wide:
+        q = Q(pk__in=[])
+        for m in wide:
+            q |= Q(province=m.province, city=m.city) if m.scope == Scope.CITY else Q(province=m.province)
+        rows = list(County.objects.filter(q).values_list("pk", "province", "city"))
+        for m in wide:
+            cached[m.pk] = {
+                pk for pk, province, city in rows
+                if province == m.province and (m.scope == Scope.PROVINCE or city == m.city)
+            }
+    user._etown_wide_counties = cached
+    return cached
+
+
+def county_scope(user, wanted_roles=COUNTY_WIDE_ROLES, *, reach=None):
+    """(nationwide, county_ids) over the memberships with one of ``wanted_roles`` whose
+    scope is in ``reach``: a county membership gives its county, a city or province
+    membership every county of its city or province, a national one the whole country.
+    ``reach`` defaults to every scope for the read roles (``COUNTY_WIDE_ROLES``) and to
+    county memberships alone for any other set of roles (``READ_REACH`` for a read of a
+    particular role, ``PROVINCE_REACH`` where the province acts)."""
+    reach = _default_reach(wanted_roles) if reach is None else reach
+    nationwide = False
     county_ids = set()
     for m in memberships(user):
-        if m.role in wanted_roles:
-            if m.county_id is None:
-                province_wide = True
-            else:
-                county_ids.add(m.county_id)
-    return province_wide, county_ids
+        if m.role not in wanted_roles or m.scope not in reach:
+            continue
+        if m.scope == Scope.NATIONAL:
+            nationwide = True
+        elif m.scope == Scope.COUNTY:
+            county_ids.add(m.county_id)
+        else:
+            county_ids |= _wide_county_ids(user).get(m.pk, set())
+    return nationwide, county_ids
 
 
-def in_scope(user, county_id, wanted_roles=COUNTY_WIDE_ROLES):
-    """Does one of the user's memberships with a role in ``wanted_roles`` cover the county?
-    The one scope test of the portal: every app asks it here, never by hand."""
-    province_wide, county_ids = county_scope(user, wanted_roles)
-    return province_wide or county_id in county_ids
+def in_scope(user, county_id, wanted_roles=COUNTY_WIDE_ROLES, *, reach=None):
+    """Does one of the user's memberships with a role in ``wanted_roles`` (and a scope in
+    ``reach``, see ``county_scope``) cover the county? The one scope test of the portal:
+    every app asks it here, never by hand."""
+    nationwide, county_ids = county_scope(user, wanted_roles, reach=reach)
+    return nationwide or county_id in county_ids
 
 
-def has_scope(user, wanted_roles=COUNTY_WIDE_ROLES):
-    """Does the user hold one of ``wanted_roles`` for at least one county (or province-wide)?"""
-    province_wide, county_ids = county_scope(user, wanted_roles)
-    return province_wide or bool(county_ids)
+def has_scope(user, wanted_roles=COUNTY_WIDE_ROLES, *, reach=None):
+    """Does the user hold one of ``wanted_roles`` for at least one county (through a
+    county, city, province or national membership in ``reach``)?"""
+    nationwide, county_ids = county_scope(user, wanted_roles, reach=reach)
+    return nationwide or bool(county_ids)
+
+
+def scope_label(user):
+    """What the user's widest read scope is called, for page titles: 全国, a province, a
+    city, or "" for county staff."""
+    labels = [m.area_label for m in memberships(user) if m.scope in WIDE_SCOPES and m.role in COUNTY_WIDE_ROLES]
+    return "、".join(dict.fromkeys(labels))
 
 
 def visible_etowns(user, base=None):
@@ -99,8 +174,8 @@ def visible_etowns(user, base=None):
     base = ETown.objects.all() if base is None else base
     if not user.is_authenticated:
         return base.none()
-    province_wide, county_ids = county_scope(user)
-    if province_wide:
+    nationwide, county_ids = county_scope(user)
+    if nationwide:
         return base
     condition = Q(county_id__in=county_ids)
     if has_role(user, Role.CONTRACTOR, Role.AGENCY):
@@ -162,6 +237,8 @@ def authorize_etown(user, etown, *, write=None):
         raise Http404("项目不存在")
     if write is not None:
         verdict = write(user, etown)
+        if not verdict and verdict.stale:
+            require(verdict)  # a lost race: a message, not a security event
         if not verdict:
             record_denied(user, f"etown:{etown.pk}", verdict.reason)
             raise PermissionDenied(verdict.reason)
@@ -255,10 +332,27 @@ def can_publish_reply(user, submission):
     return Verdict(False, "仅领导小组办公室可以公开答复。")
 
 
+def can_read_citizen_text(user, county_id):
+    """The words of a citizen's objection or message (with any name, ID number or phone in
+    them) reach those who handle them: the county's office and the auditors (issue 14;
+    004 附件3 第九条, 保护举报人、异议人). The contractor and the agency see only that an
+    objection stopped the work and the office's summary of how it was dealt with."""
+    if _in(user, county_id, {Role.OFFICE, Role.AUDITOR}):
+        return ALLOW
+    return Verdict(False, "异议内容仅办理人员和审计监督人员可见。")
+
+
 def can_view_change_trail(user):
-    if has_scope(user, {Role.AUDITOR}):
+    if has_scope(user, {Role.AUDITOR}, reach=READ_REACH):
         return ALLOW
     return Verdict(False, "变更追溯仅审计、纪检监察人员可以查看。")
+
+
+def can_view_regional_dashboard(user):
+    """The regional dashboard: a city, province or national membership with a read role."""
+    if any(m.scope in WIDE_SCOPES and m.role in COUNTY_WIDE_ROLES for m in memberships(user)):
+        return ALLOW
+    return Verdict(False, "区域看板仅地级市、省级和全国主管部门人员可以查看。")
 
 
 def can_view_county_dashboard(user):
@@ -309,3 +403,13 @@ def get_submission_for(user, pk, *, write=None, request=None):
             record_denied(user, f"submission:{pk}", verdict.reason, request=request)
             raise PermissionDenied(verdict.reason)
     return submission
+
+
+def can_retry_job(user, job):
+    """A background job (etown.models.Job) may be queued again by whoever asked for it,
+    or by the county office when it is a record's (a letter's PDF, a report)."""
+    if user.is_authenticated and job.requested_by_id == user.pk:
+        return ALLOW
+    if job.county_id and in_scope(user, job.county_id, {Role.OFFICE}):
+        return ALLOW
+    return Verdict(False, "只有申请人或县级主管部门可以重试该任务。")

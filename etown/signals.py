@@ -6,3 +6,11 @@ from django.dispatch import Signal
 # submission (the PublicSubmission, or None). funds stops the disbursement request
 # whose notice it is.
 notice_objected = Signal()
+
+# Sent inside the transaction that ends a contract on a decision (etown.services.
+# contract_terminate): a termination decided by the county government (004 附件4 §2), a
+# 取消承办资格 (000 §1(三), 001 §1(四)) or a 取消培育资格 after a 不合格 evaluation
+# (002 第十八条). Arguments: contract, by, basis (one of CONTRACT_END_BASES), reason,
+# decided_on, document_number, source (the record that decided it). funds proposes the
+# clawback of what was paid; a receiver that raises rolls the decision back.
+contract_terminated = Signal()

@@ -88,6 +88,31 @@ def clean_name(name):
     return name[-150:]
 
 
+ALSO_ACCEPTED_EXTENSIONS = {".jpeg": JPEG, ".jpe": JPEG}
+BY_CONTENT_TYPE = {t.content_type: t for t in DOCUMENTS}
+
+
+def safe_name(name, kind):
+    """The name a file is kept and downloaded under: the citizen's or user's stem with
+    the extension of the type detected from its content (issue 14 finding 5: a
+    ``证据材料.cmd`` that is a PDF downloads as ``证据材料.pdf``; ``.html`` and ``.svg`` names
+    likewise never survive)."""
+    path = Path(name or "")
+    suffix = path.suffix.lower()
+    if kind is None:
+        return path.name
+    if suffix == kind.extension or ALSO_ACCEPTED_EXTENSIONS.get(suffix) == kind:
+        return path.name
+    stem = (path.stem if suffix and len(suffix) <= 10 else path.name) or "文件"
+    return f"{stem[:140]}{kind.extension}"
+
+
+def download_name(stored):
+    """``safe_name`` for a stored file, from its recorded (content-detected) type; also
+    right for files stored before names were corrected."""
+    return safe_name(stored.original_name, BY_CONTENT_TYPE.get(stored.content_type))
+
+
 def check_upload(upload, allowed=DOCUMENTS, max_bytes=None):
     """Validate an upload; returns its FileType. Raises ValidationError in Chinese."""
     max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
@@ -103,8 +128,22 @@ def check_upload(upload, allowed=DOCUMENTS, max_bytes=None):
     return kind
 
 
+def accept_attr(allowed):
+    """The file input's ``accept`` attribute for ``allowed`` types: extensions first, then
+    MIME types (issue 15: the phone's picker offered every file)."""
+    extensions = []
+    for t in allowed:
+        extensions.append(t.extension)
+        extensions += [ext for ext, kind in ALSO_ACCEPTED_EXTENSIONS.items() if kind == t and ext != ".jpe"]
+    types = [t.content_type for t in allowed]
+    return ",".join(dict.fromkeys(extensions + types))
+
+
 class UploadField(forms.FileField):
     """A file field that checks content, size and name at form validation time."""
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "accept": accept_attr(self.allowed)}
 
     def __init__(self, *args, allowed=DOCUMENTS, **kwargs):
         self.allowed = allowed
@@ -153,19 +192,26 @@ def file_store(*, upload, county, by, etown=None, access=StoredFile.Access.ETOWN
     kind = check_upload(upload, allowed)
     now = timezone.now()
     relative = Path(f"{now:%Y}") / f"{now:%m}" / f"{uuid.uuid4().hex}{kind.extension}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     upload.seek(0)
-    with open(target, "xb") as out:
+    storage = _storage()
+    if _is_local(storage):
+        target = Path(settings.MEDIA_ROOT) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "xb") as out:
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                out.write(chunk)
+    else:  # object storage shared by every web and worker node (issue 16)
         for chunk in upload.chunks():
             digest.update(chunk)
-            out.write(chunk)
+        upload.seek(0)
+        storage.save(relative.as_posix(), upload)
     return StoredFile.objects.create(
         etown=etown,
         county=county,
         access=access,
-        original_name=clean_name(Path(upload.name).name),
+        original_name=safe_name(clean_name(Path(upload.name).name), kind),
         path=str(relative),
         content_type=kind.content_type,
         size=upload.size,
@@ -176,4 +222,30 @@ def file_store(*, upload, county, by, etown=None, access=StoredFile.Access.ETOWN
 
 
 def file_path(stored):
+    """The local path of a stored file (the embedded default, MEDIA_ROOT)."""
     return Path(settings.MEDIA_ROOT) / stored.path
+
+
+def _storage():
+    """``STORAGES["default"]``: the local folder MEDIA_ROOT, or S3-compatible object
+    storage when ``S3_BUCKET`` is configured (etown/settings.py, issue 16)."""
+    from django.core.files.storage import storages
+
+    return storages["default"]
+
+
+def _is_local(storage):
+    from django.core.files.storage import FileSystemStorage
+
+    return isinstance(storage, FileSystemStorage)
+
+
+def file_exists(stored):
+    storage = _storage()
+    return file_path(stored).exists() if _is_local(storage) else storage.exists(stored.path)
+
+
+def file_open(stored):
+    """The stored bytes, opened for reading, wherever they are kept."""
+    storage = _storage()
+    return open(file_path(stored), "rb") if _is_local(storage) else storage.open(stored.path, "rb")

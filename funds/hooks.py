@@ -9,13 +9,17 @@ from pathlib import Path
 from django.db.models import Q, Sum
 
 from etown.history import register_history_source
-from etown.hub import DossierItem, Metric, NavItem, Panel, hub
-from etown.models import Contract, Role
-from etown.notifications import register_sweep, remind_once
+from etown.hub import Breakdown, Check, DossierItem, Metric, NavItem, Panel, hub
+from etown.models import Contract, County, Role
+from etown.notifications import Due, register_sweep, remind_many
 from etown.permissions import memberships
-from etown.recipients import staff
-from etown.signals import notice_objected
+from etown.recipients import staff_by_county
+from etown.services import save_with_history
+from acceptance.signals import evaluation_decided
+from etown.signals import contract_terminated, notice_objected
+from supervision.signals import rectification_sent_back
 
+from .selectors import regional
 from . import tasks  # noqa: F401  (registers the Celery task with a worker)
 from .exports.approval_form import approval_form_pdf
 from .exports.ledger import write_assets, write_ledger
@@ -25,15 +29,17 @@ from .models import (
     ChangeRequest,
     Clawback,
     ClawbackKind,
+    ClawbackProposal,
     DisbursementRequest,
+    FundsPolicy,
     RequestStatus,
 )
 from .permissions import can_apply
 from .selectors.changes import change_queue
 from .selectors.policy import finance_departments
 from .selectors.positions import annotate_positions, etown_funds, position_of
-from .selectors.requests import request_queue, visible_requests
-from .services import disbursement_record_objection
+from .selectors.requests import acceptance_basis, request_queue, visible_requests
+from .services import clawbacks, disbursement_record_objection
 
 SOURCE_TYPE = "funds.disbursementrequest"
 WAN = Decimal(10000)
@@ -163,19 +169,18 @@ def sweep_notice_over(today, calendar):
         .select_related("etown", "notice")
     )
     departments = finance_departments({r.etown.county_id for r in due})
-    sent = 0
-    for request in due:
-        department = departments.get(request.etown.county_id)
-        if department is None:
-            continue
-        users = staff(county_id=request.etown.county_id, role=Role.REVIEWER, organization_id=department)
-        sent += remind_once(
-            item=request, kind="funds_notice_over", due_date=request.notice.end_date, users=users,
+    # Set-based (issue 16): the finance staff of every county in two queries, one batch.
+    finance = staff_by_county(set(departments), Role.REVIEWER, organization_by_county=departments)
+    return remind_many([
+        Due.of(
+            request, kind="funds_notice_over", due_date=request.notice.end_date,
+            users=finance.get(request.etown.county_id, []),
             title=f"拨付公示期满无异议，可办理拨付：{request.etown.name}",
             body=f"{request.get_kind_display()} {request.amount:,.2f} 元，公示于 {request.notice.end_date:%Y年%-m月%-d日} 期满。",
             url=request.get_absolute_url(),
         )
-    return sent
+        for request in due if departments.get(request.etown.county_id) is not None
+    ])
 
 
 # Objections to a disbursement's notice ----------------------------------------------
@@ -199,19 +204,68 @@ def _seed_demo_funds(system):
     return seed()
 
 
+# Each demo county's chain follows its own document (issue 12).
+DEMO_CHAINS = {
+    # 004 附件2 第三条、第六条 (县财政局审核、拨付), 第十二条第2项 (报项目主管单位), 第3项 (验收合格、
+    # 公示至少 5 个工作日、无异议后拨付), 第4项 (阶段验收报告): no 领导小组 and no 常务会议 step.
+    "临猗县": dict(department_review=True, leader_approval=False, executive_meeting=False, payment_notice=True,
+                 stage_acceptance=True, chain_clause="临猗资金办法（004 附件2）第三条、第六条、第十二条"),
+    # 002 第十条 (办公室 → 领导小组 → 县政府常务会议), 第十二条 (常务会议通过后由相关部门拨付):
+    # no finance review before the meeting, no notice, no stage acceptance.
+    "安泽县": dict(department_review=False, leader_approval=True, executive_meeting=True, payment_notice=False,
+                 stage_acceptance=False, chain_clause="安泽办法（002）第十条、第十二条"),
+    # 000 is a supervision plan: it sets no chain (only a funds inspection before every
+    # disbursement, §六（三）, a supervision rule); the full chain stays until the office
+    # records its county's own document.
+    "高平市": dict(department_review=True, leader_approval=True, executive_meeting=True, payment_notice=True,
+                 stage_acceptance=True,
+                 chain_clause="高平方案（000）未规定拨付程序，沿用完整程序；拨付前资金检查见第六条（三）"),
+}
+
+
+def _seed_demo_chains(system):
+    """Run after the funds demo (whose past requests went the full chain): from now on
+    each demo county's requests follow its own chain."""
+    created = False
+    for name, chain in DEMO_CHAINS.items():
+        county = County.objects.filter(name=name).first()
+        if county is None or FundsPolicy.objects.filter(county=county).exclude(chain_clause="").exists():
+            continue
+        policy = FundsPolicy.objects.filter(county=county).first() or FundsPolicy(county=county)
+        for field, value in chain.items():
+            setattr(policy, field, value)
+        save_with_history(policy, by=system, reason=f"按本县文件设置拨付程序：{chain['chain_clause']}")
+        created = True
+    return created
+
+
 def register():
     """Every registration of the funds app, once, from FundsConfig.ready()."""
     notice_objected.connect(on_notice_objected, dispatch_uid="funds.notice_objected")
+    # Decisions that become funds records (issue 12), in the deciding transaction.
+    contract_terminated.connect(clawbacks.on_contract_terminated, dispatch_uid="funds.contract_terminated")
+    rectification_sent_back.connect(clawbacks.on_rectification_sent_back, dispatch_uid="funds.rectification_sent_back")
+    evaluation_decided.connect(clawbacks.on_evaluation_decided, dispatch_uid="funds.evaluation_decided")
+    register_sweep("funds_clawback_term_passed", clawbacks.sweep_term_passed)
+    register_history_source("追回建议", lambda etown: ClawbackProposal.history.filter(etown_id=etown.pk))
     hub.register_nav(NavItem("专项资金", "funds:home", order=40, visible=_has_role))
     hub.register_panel(Panel("funds", "专项资金", "funds/panels/etown_panel.html", _etown_panel, order=40))
     hub.register_public_panel(Panel("funds", "专项资金", "public/_panel.html", _public_panel, order=40))
     hub.register_dashboard_card(Panel("funds", "待办资金事项", "funds/panels/dashboard_card.html", _dashboard_card, order=40))
+    # The regional dashboard's money columns (issue 16).
+    hub.register_breakdown(Breakdown("contract_amount", "合同金额", regional.contract_amount_by, order=10, kind="money"))
+    hub.register_breakdown(Breakdown("paid", "已拨付", regional.paid_by, order=11, kind="money"))
+    hub.register_breakdown(Breakdown("held", "尾款留存", regional.held_by, order=12, kind="money"))
     hub.register_metric(Metric("funds_money", "专项资金（万元）", metric_money, group="专项资金", order=40,
                                url_name="funds:home"))
     hub.register_metric(Metric("funds_in_flight", "审批中的拨付申请", metric_in_flight, group="专项资金", order=41,
                                url_name="funds:request_list"))
     hub.register_metric(Metric("funds_clawed_back", "已追回资金（万元）", metric_clawed_back, group="专项资金", order=42,
                                url_name="funds:home", tone="danger"))
+    # 004 附件2 第十二条3; 附件3 第五条（一）、第八条（二）: a progress payment rests on a
+    # counted stage acceptance, the retention on the counted final one; absolute.
+    hub.register_check(Check(group="disbursement", key="acceptance_basis", label="拨付依据的验收结论已生效",
+                             func=acceptance_basis, order=62, overridable=False))
     hub.register_dossier_source("funds", dossier_items)
     register_sweep("funds_notice_over", sweep_notice_over)
     register_history_source("资金拨付申请", lambda etown: DisbursementRequest.history.filter(etown_id=etown.pk), shared=True)
@@ -220,3 +274,4 @@ def register():
     register_history_source("追回与核减", lambda etown: Clawback.history.filter(etown_id=etown.pk))
     # After the reports and inspection rules, so the demo requests meet the county's rules.
     hub.register_demo_seeder("funds", _seed_demo_funds, order=40)
+    hub.register_demo_seeder("funds-chains", _seed_demo_chains, order=45)

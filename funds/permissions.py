@@ -21,6 +21,7 @@ from etown.permissions import (
     can_inspect,
     can_report_for,
     can_view_etown,
+    has_scope,
     in_scope,
     memberships,
 )
@@ -36,6 +37,39 @@ def can_apply(user, etown):
     """Draft, submit and withdraw disbursement, change and extension requests."""
     verdict = can_report_for(user, etown)
     return verdict if verdict else Verdict(False, "仅该项目的承办企业可以提出申请。")
+
+
+def contractor_organizations(user):
+    """The contractor companies the user works for (their contractor memberships)."""
+    return {m.organization_id for m in memberships(user) if m.role == Role.CONTRACTOR and m.organization_id}
+
+
+def contract_scoped(user):
+    """The contractor companies whose contracts alone the user sees, or None when the
+    user sees every contract of the e-towns they may read (government roles, agencies).
+    004 附件2 第十一条 allows more than one contractor on an e-town: each one's staff see
+    and act on their own contract's money only."""
+    if not user.is_authenticated or has_scope(user):
+        return None
+    orgs = contractor_organizations(user)
+    return orgs or None
+
+
+def can_see_contract(user, contract):
+    orgs = contract_scoped(user)
+    if orgs is None or contract.contractor_id in orgs:
+        return ALLOW
+    return Verdict(False, "这是本项目另一家承办企业的合同。")
+
+
+def can_apply_for(user, contract):
+    """Apply on ``contract``: the e-town's contractor, and the contract's own company."""
+    verdict = can_apply(user, contract.etown)
+    if not verdict:
+        return verdict
+    if contract.contractor_id not in contractor_organizations(user):
+        return Verdict(False, "只能就本企业承担的合同提出申请。")
+    return ALLOW
 
 
 def can_office_act(user, etown):
@@ -79,9 +113,17 @@ def can_lead(user, etown):
 def can_override(user, etown):
     """Record a gate override: an office head of the county."""
     for m in memberships(user):
-        if m.role == Role.OFFICE and m.is_head and (m.county_id is None or m.county_id == etown.county_id):
+        if m.role == Role.OFFICE and m.is_head and m.county_id == etown.county_id:  # county heads only (issue 16)
             return ALLOW
     return Verdict(False, "仅领导小组办公室负责人可以记录例外放行。")
+
+
+def can_change_chain(user, county_id):
+    """Change the county's disbursement chain (issue 12): an office head of the county."""
+    for m in memberships(user):
+        if m.role == Role.OFFICE and m.is_head and m.county_id == county_id:
+            return ALLOW
+    return Verdict(False, "仅本县领导小组办公室负责人可以修改拨付程序。")
 
 
 def can_record_ledger(user, etown):

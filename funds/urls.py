@@ -15,6 +15,7 @@ urlpatterns = [
     path("etowns/<int:pk>/", overview.etown_overview, name="etown"),
     path("etowns/<int:pk>/requests/new/", requests.request_create, name="request_create"),
     path("etowns/<int:pk>/clawbacks/new/", overview.clawback_create, name="clawback_create"),
+    path("proposals/<int:pk>/<slug:action>/", overview.proposal_act, name="proposal_act"),
     path("etowns/<int:pk>/ledger/", ledger.ledger, name="ledger"),
     path("etowns/<int:pk>/ledger/new/", ledger.ledger_create, name="ledger_create"),
     path("etowns/<int:pk>/ledger.xlsx", exports.export, {"what": "ledger"}, name="ledger_export"),
@@ -27,4 +28,5 @@ urlpatterns = [
     path("changes/<int:pk>/", changes.change_detail, name="change_detail"),
     path("changes/<int:pk>/<slug:action>/", changes.change_act, name="change_act"),
     path("counties/<int:county_pk>/settings/", overview.policy_edit, name="policy"),
+    path("counties/<int:county_pk>/chain/", overview.policy_chain_edit, name="chain"),
 ]

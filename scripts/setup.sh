@@ -11,7 +11,7 @@
 # Usage: scripts/setup.sh [--test | --dev]
 #   (none)   runtime: requirements.txt
 #   --dev    + requirements-dev.txt (pytest, factory_boy, playwright, hypothesis)
-#   --test   --dev + the OS packages the tests need (chromium, poppler-utils)
+#   --test   --dev + the OS packages the tests need (chromium, poppler-utils, LibreOffice Calc)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -33,8 +33,9 @@ say() { printf '[setup] %s\n' "$*"; }
 warn() { printf '[setup] WARNING: %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- 1. OS packages
-OS_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-ukai)
-TEST_OS_PACKAGES=(chromium poppler-utils)
+# postgresql-client: pg_dump / pg_restore for manage.py backup and restore (issue 13).
+OS_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-ukai postgresql-client)
+TEST_OS_PACKAGES=(chromium poppler-utils libreoffice-calc-nogui)
 wanted=("${OS_PACKAGES[@]}")
 [ "$MODE" = test ] && wanted+=("${TEST_OS_PACKAGES[@]}")
 
@@ -134,12 +135,12 @@ else
     printf '%s\n' "$want" > "$STAMP"
 fi
 
-# A developer checkout runs in the embedded mode: a .env with DEBUG=1 lets plain
-# `manage.py …` commands work without exporting it. Never used in production: docker
-# ignores .env (.dockerignore) and its environment sets DEBUG=0, which wins anyway.
-if [ ! -e "$ROOT/.env" ]; then
-    printf '%s\n' "# Written by scripts/setup.sh for development; production sets its own environment." "DEBUG=1" > "$ROOT/.env"
-    say "wrote .env (DEBUG=1) for development"
+# The development set-up (--dev/--test) writes a .env for local settings. Django reads it
+# only when DEBUG=1 is set explicitly in the environment (make run / make test do), so a
+# checkout deployed outside Docker never turns DEBUG on from it (issue 14).
+if [ "$MODE" != run ] && [ ! -e "$ROOT/.env" ]; then
+    printf '%s\n' "# Written by scripts/setup.sh for development; read only when DEBUG=1 is set in the environment." > "$ROOT/.env"
+    say "wrote .env for development (read only with DEBUG=1 in the environment)"
 fi
 
 if [ "$MODE" = test ] && [ ! -x /usr/bin/chromium ]; then

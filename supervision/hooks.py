@@ -13,15 +13,17 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from etown.history import register_history_source
-from etown.hub import Check, DossierItem, Metric, NavItem, Panel, hub
+from etown.hub import Breakdown, Check, DossierItem, Metric, NavItem, Panel, hub
 from etown.models import County, Role
 from etown.notifications import register_sweep
 from etown.permissions import county_scope, has_role, has_scope, in_scope, visible_etowns
+from etown.services import save_with_history
 
 from .exports.reports import single_report_workbook
 from .management.commands.seed_demo_reports import seed_reports
 from .models import (
     CountyInspectionRule,
+    DisqualificationRule,
     EscalationLevel,
     Inspection,
     InspectionPlan,
@@ -30,6 +32,7 @@ from .models import (
     Rectification,
     RectificationEscalation,
     SupervisionLetter,
+    Termination,
     overdue_q,
 )
 from .permissions import (
@@ -40,8 +43,12 @@ from .permissions import (
     can_supervise,
     is_contractor,
 )
-from .selectors.inspections import ACTIVE_PHASES, due_rows, latest_funds_inspection, rule_for_county
-from .selectors.rectification import blocking_items, repeatedly_overdue_contractors, status_summary, with_overdue
+from .selectors import regional
+from .selectors.termination import disqualification_warnings
+from .selectors.inspections import ACTIVE_PHASES, due_counts, due_rows, latest_funds_inspection, rule_for_county
+from .selectors.rectification import (
+    blocking_items, hide_termination, repeatedly_overdue_contractors, status_summary, with_overdue,
+)
 from .selectors.reports import (
     contractor_months,
     count_overdue,
@@ -85,6 +92,18 @@ def _register_inspections_rectification_letters():
         lambda ids: _items(ids).filter(status=Rectification.Status.SUBMITTED).count(),
         group="整改督办", order=41, url_name="rectification_list", tone="warning",
     ))
+    # Items owned by government departments only (issue 11): not the contractor's, so no
+    # letter and no ladder; the office tracks them here.
+    hub.register_metric(Metric(
+        "rectification_government_overdue", "政府部门负责的逾期整改事项",
+        lambda ids: _items(ids).filter(overdue_q(timezone.localdate()), government_only=True).count(),
+        group="整改督办", order=43, url_name="rectification_list", tone="danger",
+    ))
+    hub.register_metric(Metric(
+        "disqualification_due", "达到取消承办资格条件的承办企业",
+        lambda ids: {f"{c.contractor.name}（{c.etown.name}）": n for c, n, _ in disqualification_warnings(ids, timezone.localdate())},
+        group="整改督办", order=43, url_name="rectification_list", tone="danger",
+    ))
     hub.register_metric(Metric(
         "repeat_overdue_contractors", "多次逾期未整改的承办企业",
         lambda ids: {f"{name}（{etown}）": n for name, etown, _, n in repeatedly_overdue_contractors(ids, timezone.localdate())},
@@ -93,9 +112,9 @@ def _register_inspections_rectification_letters():
 
     # Disbursement gates read by funds (004 annex 2 art. 12(3); 000 §6(三))
     hub.register_check(Check(group="disbursement", key="rectification", label="无逾期或被退回的整改事项",
-                             func=check_rectification, order=30))
+                             func=check_rectification, order=30, overridable=False))  # 第十二条3: absolute
     hub.register_check(Check(group="disbursement", key="funds_inspection", label="拨付前资金检查",
-                             func=check_funds_inspection, order=31))
+                             func=check_funds_inspection, order=31, overridable=False))  # 000 §6(三): required
 
     # Reminders and the daily drafting of letters
     register_sweep("inspections_due", sweep_inspections_due)
@@ -113,6 +132,10 @@ def _register_inspections_rectification_letters():
     hub.register_dossier_source("supervision_inspections_letters", lambda etown: list(_letters_and_inspections_dossier(etown)))
 
     hub.register_demo_seeder("inspection-rules", _seed_demo_rules, order=20)
+    hub.register_demo_seeder("disqualification-rules", _seed_demo_disqualification_rules, order=21)
+    register_history_source("终止合同与取消资格", lambda etown: Termination.history.filter(etown_id=etown.pk))
+    hub.register_public_panel(Panel("terminations", "合同终止与资格取消", "public/_panel.html", _public_terminations,
+                                    order=45))
 
 
 def _items(county_ids):
@@ -137,7 +160,8 @@ def _seed_demo_rules(system):
     for name, preset in (("临猗县", "linyi"), ("安泽县", "anze"), ("高平市", "gaoping")):
         county = County.objects.filter(name=name).first()
         if county is not None and not CountyInspectionRule.objects.filter(county=county).exists():
-            inspection_rule_apply_preset(county=county, preset=preset, by=system)
+            inspection_rule_apply_preset(county=county, preset=preset, by=system, reason="演示区县按本县文件设置",
+                                         confirmed=True, payment_check=True)
             created = True
     return created
 
@@ -213,13 +237,25 @@ def rectification_panel(request, etown):
         .order_by("-escalation_level", "due_date")
     )
     letters = SupervisionLetter.objects.filter(etown=etown).exclude(status=SupervisionLetter.Status.CANCELLED)
-    if not in_scope(user, etown.county_id):
+    government = in_scope(user, etown.county_id)
+    rungs = EscalationLevel.choices[1:]
+    if not government:
         letters = letters.filter(status=SupervisionLetter.Status.ISSUED).exclude(kind=SupervisionLetter.Kind.TERMINATION)
+        # The proposal to terminate is an internal 请示 (issue 14): not its rung, its
+        # letter, nor the column, as on the item page.
+        ladder = ladder.prefetch_related(None).prefetch_related(Prefetch(
+            "escalations", queryset=RectificationEscalation.objects.select_related("letter", "escalated_by")
+            .filter(level__lt=EscalationLevel.TERMINATION).order_by("level")
+        ))
+        rungs = [(level, label) for level, label in rungs if level < EscalationLevel.TERMINATION]
+    ladder = list(with_overdue(ladder, today)[:20])
+    if not government:
+        hide_termination(ladder, user)
     return {
         "summary": status_summary(etown, today),
         "blocking": with_overdue(blocking_items(etown, today), today)[:10],
-        "ladder": list(with_overdue(ladder, today)[:20]),
-        "rungs": EscalationLevel.choices[1:],
+        "ladder": ladder,
+        "rungs": rungs,
         "letters": letters.select_related("pdf").order_by("-drafted_at")[:5],
         "can_manage": can_supervise(user, etown),
         "today": today,
@@ -245,9 +281,7 @@ def dashboard_card(request, _none):
     if government:
         context["drafts"] = letters.filter(status=SupervisionLetter.Status.DRAFT).count()
         context["repeat"] = repeatedly_overdue_contractors(None if province_wide else county_ids, today)[:5]
-        context["inspections_overdue"] = sum(
-            1 for r in due_rows(etowns.filter(phase__in=ACTIVE_PHASES).select_related("county"), today) if r.state == "overdue"
-        )
+        context["inspections_overdue"] = due_counts(etowns.filter(phase__in=ACTIVE_PHASES), today)["overdue"]
     if context["is_contractor"]:
         context["unacknowledged"] = letters.filter(
             status=SupervisionLetter.Status.ISSUED, acknowledged_at__isnull=True
@@ -266,6 +300,9 @@ def _register_reports():
     hub.register_panel(Panel("indicator_tracking", "指标跟踪", "supervision/reports/_panel_tracking.html", _tracking_context, order=20))
     hub.register_panel(Panel("monthly_reports", "月度报告", "supervision/reports/_panel_reports.html", _reports_context, order=21))
     hub.register_dashboard_card(Panel("monthly_reports", "月度报告", "supervision/reports/_dashboard_card.html", _dashboard_context, order=20))
+    # The regional dashboard's columns (issue 16).
+    hub.register_breakdown(Breakdown("late_reports", "逾期未报月报", regional.late_reports_by, order=20, tone="danger"))
+    hub.register_breakdown(Breakdown("overdue_items", "逾期整改事项", regional.overdue_items_by, order=21, tone="danger"))
     hub.register_metric(Metric("reports_waiting", "待审核月报", count_waiting, group="月度报告", order=20, url_name="report_queue"))
     hub.register_metric(Metric("reports_overdue", "逾期未报月报", count_overdue, group="月度报告", order=21, url_name="report_queue",
                                tone="danger"))
@@ -329,3 +366,40 @@ def _reports_dossier(etown):
                 date=timezone.localdate(f.uploaded_at), source="承办企业", filename=f.original_name, stored_file=f,
             ))
     return items
+
+
+# Issue 12: 取消承办资格 rules and the public facts of a terminated contract ----------------
+
+DEMO_DISQUALIFICATION_RULES = {
+    # “多次存在问题且未及时整改的，视情况取消承办资格”: 多次 taken as two items still unrectified
+    # after the second written order.
+    "临猗县": "临猗日常监督管理制度（004 附件4）第一条（四）",
+    "高平市": "高平日常监管方案（000）第一条（三）",
+    # 安泽 (002) has no such clause: no rule, nothing flagged.
+}
+
+
+def _seed_demo_disqualification_rules(system):
+    created = False
+    for name, clause in DEMO_DISQUALIFICATION_RULES.items():
+        county = County.objects.filter(name=name).first()
+        if county is not None and not DisqualificationRule.objects.filter(county=county).exists():
+            save_with_history(DisqualificationRule(county=county, min_items=2, clause=clause), by=system,
+                              reason=f"按本县文件设置取消承办资格规则：{clause}")
+            created = True
+    return created
+
+
+def _public_terminations(request, etown):
+    """Published facts: a contract ended by the county government's decision (issue 12).
+    The 请示 and the proceedings stay internal; the decision, its date and number are
+    public, as the 专栏 publishes the project's progress (004 附件2 第4条)."""
+    rows = [
+        (f"{t.get_kind_display()}：{t.contract.title}",
+         f"{t.decided_on:%Y年%-m月%-d日} 县人民政府决定（{t.decision_number}），合同已终止，暂停拨付")
+        for t in Termination.objects.filter(etown=etown, status=Termination.Status.TERMINATED)
+        .select_related("contract").order_by("decided_on", "pk")
+    ]
+    if not rows:
+        return None
+    return {"rows": rows, "note": "项目建设合同终止后，专项资金停止拨付，已拨付资金依规追回。"}

@@ -28,7 +28,17 @@ Inspections, rectification and letters:
 from django.core.exceptions import ValidationError
 
 from etown.models import COUNTY_WIDE_ROLES, Role
-from etown.permissions import ALLOW, Verdict, can_inspect, can_report_for, has_role, has_scope, in_scope
+from etown.permissions import (
+    ALLOW,
+    Verdict,
+    stale,
+    can_inspect,
+    can_report_for,
+    has_role,
+    has_scope,
+    in_scope,
+    memberships,
+)
 
 from .models import EscalationLevel, MonthlyReport, Rectification, SupervisionLetter
 
@@ -66,6 +76,12 @@ def can_edit_report(user, report):
 can_submit_report = can_edit_report
 
 
+def can_withdraw_report(user, report):
+    """The e-town's contractor takes back a report the office has not reviewed yet (issue
+    15); the state is checked by the service (a wrong state is a ValidationError)."""
+    return can_file_reports(user, report.etown)
+
+
 def can_review_reports(user, etown):
     """Accept or return reports of the e-town: the office of its county."""
     if in_scope(user, etown.county_id, {Role.OFFICE}):
@@ -77,8 +93,8 @@ def can_review_report(user, report):
     verdict = can_review_reports(user, report.etown)
     if not verdict:
         return verdict
-    if report.status not in MonthlyReport.WAITING:
-        return Verdict(False, f"该月报当前状态为“{report.get_status_display()}”，不在待审核状态。")
+    if report.status not in MonthlyReport.WAITING:  # a colleague reviewed it: a lost race, not a 403
+        return stale(f"该月报当前状态为“{report.get_status_display()}”，不在待审核状态。")
     return ALLOW
 
 
@@ -202,8 +218,21 @@ def can_review(user, item):
 
 
 def can_close(user, item):
+    """Close (销号) an item: the office, in the right state, and never the person who
+    submitted its latest evidence (issue 14; 不相容岗位分离, 000 第一条（三）: whoever
+    answers does not also verify)."""
     verdict = can_review(user, item)
-    return closable(item) if verdict else verdict
+    if verdict:
+        verdict = closable(item)
+    return separated_from_evidence(user, item) if verdict else verdict
+
+
+def separated_from_evidence(user, item):
+    """The person who submitted an item's latest evidence does not verify it."""
+    latest = item.responses.order_by("-submitted_at", "-pk").values_list("submitted_by_id", flat=True).first()
+    if latest is not None and latest == user.pk:
+        return Verdict(False, "整改佐证由您本人提交，须由办公室其他人员核验销号。")
+    return ALLOW
 
 
 def can_send_back(user, item):
@@ -226,6 +255,8 @@ def can_escalate(item, level, today):
     set has passed (“未按要求进行整改… 在限期整改时间内仍未能整改完毕”)."""
     if item.status == S.CLOSED:
         return Verdict(False, "该事项已销号。")
+    if item.government_only:
+        return Verdict(False, "责任单位均为政府部门，不向承办企业督办，也不纳入其督办层级；由办公室跟踪。")
     if item.escalation_level >= level:
         return Verdict(False, f"该事项已{EscalationLevel(item.escalation_level).label}。")
     if item.escalation_level != level - 1:
@@ -255,6 +286,22 @@ def can_view_letter(user, letter):
 
 def can_issue_letters(user, etown):
     return _office_only(user, etown, "仅领导小组办公室可以印发督办函。")
+
+
+def can_sign_proposal(user, etown):
+    """签发 a 请示 to the county government (issue 12): an office head of the county, whose
+    name is printed as 签发人 (GB/T 9704-2012 7.2.5: 上行文应当标注签发人)."""
+    for m in memberships(user):
+        if m.role == Role.OFFICE and m.is_head and (m.county_id is None or m.county_id == etown.county_id):
+            return ALLOW
+    return Verdict(False, "报请终止合同的请示须由办公室负责人签发。")
+
+
+def can_lead_termination(user, etown):
+    """The leading group's approval of a 请示 before it goes to the county government."""
+    if in_scope(user, etown.county_id, {Role.LEADER}):
+        return ALLOW
+    return Verdict(False, "仅本县领导小组成员可以审批报请终止合同的请示。")
 
 
 def can_edit_letters(user, etown):

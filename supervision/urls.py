@@ -1,7 +1,7 @@
 """Monthly reports, inspections, rectification and letters, under /supervision/."""
 from django.urls import path
 
-from .views import inspections, letters, rectification, reports
+from .views import inspections, letters, rectification, reports, termination
 
 urlpatterns = [
     # Monthly reports
@@ -9,6 +9,8 @@ urlpatterns = [
     path("reports/mine/", reports.report_mine, name="report_mine"),
     path("reports/export/", reports.report_export, name="report_export"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("reports/<int:pk>/pdf/", reports.report_pdf, name="report_pdf"),
+    path("reports/<int:pk>/withdraw/", reports.report_withdraw, name="report_withdraw"),
     path("reports/<int:pk>/edit/", reports.report_edit, name="report_edit"),
     path("reports/<int:pk>/submit/", reports.report_submit, name="report_submit"),
     path("reports/<int:pk>/accept/", reports.report_accept, name="report_accept"),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("inspections/", inspections.inspection_due_list, name="inspection_due_list"),
     path("inspections/rules/<int:county_pk>/", inspections.inspection_rule_edit, name="inspection_rule_edit"),
     path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/pdf/", inspections.inspection_pdf, name="inspection_pdf"),
     path("inspections/<int:pk>/findings/", inspections.inspection_add_finding, name="inspection_add_finding"),
     path("inspections/<int:pk>/files/", inspections.inspection_attach, name="inspection_attach"),
     path("findings/<int:pk>/rectify/", inspections.finding_rectify, name="finding_rectify"),
@@ -51,4 +54,10 @@ urlpatterns = [
     path("etowns/<int:pk>/letters/", letters.etown_letters, name="etown_letters"),
     path("etowns/<int:pk>/letters/new/", letters.letter_create, name="letter_create"),
     path("etowns/<int:pk>/interviews/new/", letters.interview_create, name="interview_create"),
+    # Termination and 取消承办资格 (issue 12)
+    path("terminations/<int:pk>/", termination.termination_detail, name="termination_detail"),
+    path("terminations/<int:pk>/leader/", termination.termination_leader, name="termination_leader"),
+    path("terminations/<int:pk>/send/", termination.termination_send, name="termination_send"),
+    path("terminations/<int:pk>/decide/", termination.termination_decide, name="termination_decide"),
+    path("etowns/<int:pk>/disqualification/", termination.disqualification_create, name="disqualification_create"),
 ]

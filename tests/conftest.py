@@ -1,6 +1,7 @@
 """Shared fixtures. The personas follow the demo county (etown.demo.data):
 
-- ``office``: 临猗县 office staff (head); ``finance``: department reviewer; ``leader``: leading group;
+- ``office``: 临猗县 office staff (head); ``finance``: department reviewer; ``treasury``: the finance
+  bureau's payer (not its reviewer: 不相容岗位分离); ``leader``: leading group;
   ``auditor``: read-only; ``agency``: third-party agency assigned to 临猗新城涑水e镇;
 - ``contractor``: contractor of 临猗新城涑水e镇 (``etown``);
 - ``contractor2``: contractor of 临猗县电子商务进农村综合示范项目 (``other_etown``), the outsider;
@@ -53,7 +54,7 @@ def demo(db):
         pass
 
     d = Demo()
-    for name in ("office", "finance", "leader", "agency", "contractor", "contractor2", "auditor"):
+    for name in ("office", "finance", "treasury", "leader", "agency", "contractor", "contractor2", "auditor"):
         setattr(d, name, User.objects.get(username=name))
     d.linyi = County.objects.get(name="临猗县")
     d.etown = ETown.objects.get(name="临猗新城涑水e镇")

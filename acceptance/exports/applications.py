@@ -35,6 +35,8 @@ def review_report_context(review):
             "methods": "、".join(review.method_labels()),
             "items": items, "previous": previous,
             "failed": [i for i in checklist if i.judgement == ChecklistItem.Judgement.NOT_MET],
+            # Let pass although the record falls short: named, with the reason, in red (issue 11).
+            "exceptions": [i for i in checklist if i.judgement == ChecklistItem.Judgement.EXCEPTION],
             "received": official_date(application.received_on), "reviewed": official_date(review.reviewed_on),
             "deadline": official_date(review.rectification_deadline) if review.rectification_deadline else "",
             "amount_wan": f"{contract.amount / 10000:,.2f}",

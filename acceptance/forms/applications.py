@@ -4,7 +4,7 @@ from django import forms
 
 from etown.forms import BootstrapMixin
 from etown.models import LIVE_CONTRACTS, Contract, Organization
-from etown.uploads import DOCUMENTS, MultiUploadField
+from etown.uploads import DOCUMENTS, MultiUploadField, UploadField
 
 from ..models import AcceptanceApplication, AcceptanceReview, ApplicationMaterial, ChecklistItem, ReviewMethod
 
@@ -147,3 +147,6 @@ class FilingForm(BootstrapMixin, forms.Form):
     filed_on = forms.DateField(label="报备日期", error_messages={"required": "请填写报备日期。", "invalid": "日期格式不正确。"})
     filed_to = forms.CharField(label="报备单位", max_length=200, initial="运城市商务局、山西省商务厅",
                                error_messages={"required": "请填写报备单位。"})
+    filing_number = forms.CharField(label="报备文号", max_length=60, error_messages={"required": "请填写报备文号。"})
+    upload = UploadField(label="报备文件", allowed=DOCUMENTS, error_messages={"required": "请上传报备文件。"},
+                         help_text="报备函及验收报告、审计报告（临猗资金办法第十七条）。")

@@ -4,6 +4,8 @@ from .application import (  # noqa: F401
     AcceptanceReview,
     ApplicationMaterial,
     ChecklistItem,
+    ResultStage,
     ReviewMethod,
 )
+from .conclusion import ResultObjection  # noqa: F401
 from .dossier import DossierExport  # noqa: F401

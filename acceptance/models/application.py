@@ -22,6 +22,19 @@ class ReviewMethod(models.TextChoices):
     SAMPLING = "sampling", "随机抽查"
 
 
+class ResultStage(models.TextChoices):
+    """Where a passed opinion stands on its way to counting (004 附件3 第八条（二）：
+    通过验收意见报县政府审核; 附件2 第十二条3：公示至少 5 个工作日无异议)."""
+
+    LEADER = "leader", "待领导小组审批"
+    GOVERNMENT = "government", "待县政府审核"
+    NOTICE = "notice", "结果公示中"
+    COUNTED = "counted", "已生效"
+
+
+RESULT_NOTICE_WORKDAYS = 5  # 004 附件2 第十二条3：公示至少 5 个工作日
+
+
 class AcceptanceApplication(models.Model):
     class Kind(models.TextChoices):
         STAGE = "stage", "阶段验收"
@@ -53,6 +66,33 @@ class AcceptanceApplication(models.Model):
     closed_on = models.DateField("办结日期", null=True, blank=True)
     filed_on = models.DateField("报备日期", null=True, blank=True)
     filed_to = models.CharField("报备单位", max_length=200, blank=True)
+    # 报备 (004 附件2 第十七条): the filing letter's number and the file sent.
+    filing_number = models.CharField("报备文号", max_length=60, blank=True)
+    filing_file = models.ForeignKey(
+        "etown.StoredFile", verbose_name="报备文件", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    # The conclusion chain of a passed opinion (004 附件3 第八条（二）; 附件2 第十二条3):
+    # leading group → county government review → result notice → counted. Written only
+    # by acceptance.services.conclusions.
+    result_stage = models.CharField("结论办理环节", max_length=20, choices=ResultStage.choices, blank=True, default="")
+    leader_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="领导小组审批人", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    leader_approved_on = models.DateField("领导小组审批日期", null=True, blank=True)
+    leader_note = models.CharField("领导小组意见", max_length=300, blank=True)
+    government_reviewed_on = models.DateField("县政府审核日期", null=True, blank=True)
+    government_document = models.CharField("县政府审核文号", max_length=60, blank=True)
+    result_notice = models.ForeignKey(
+        "etown.Notice", verbose_name="验收结果公示", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    counted_on = models.DateField("结论生效日期", null=True, blank=True,
+                                  help_text="公示期满无未处理异议，验收结论生效（阶段验收支持进度款，终期验收释放尾款）。")
+    audit_report = models.ForeignKey(
+        "etown.StoredFile", verbose_name="审计报告", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="终期验收须出具审计报告（临猗资金办法第十七条）。",
+    )
+    audit_issuer = models.CharField("审计报告出具单位", max_length=100, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+",
     )
@@ -76,6 +116,11 @@ class AcceptanceApplication(models.Model):
 
     def get_absolute_url(self):
         return reverse("acceptance:application_detail", args=[self.pk])
+
+    @property
+    def is_counted(self):
+        """The acceptance counts: passed, approved, reviewed, noticed and confirmed."""
+        return self.status == self.Status.PASSED and self.result_stage == ResultStage.COUNTED
 
     @property
     def is_open(self):
@@ -105,6 +150,9 @@ class ApplicationMaterial(models.Model):
     # Without these the group cannot do its 前期工作 (查看材料); the others are asked for
     # but an application is not refused for lacking them.
     REQUIRED = (Category.EXPENSE_DETAIL, Category.PROGRESS, Category.EVIDENCE, Category.RESULTS)
+    # A final acceptance releases the retention: the group checks the books (004 附件3
+    # 第四条（二）：费用支出明细表、记账凭证、发票、合同等), so these are required too.
+    REQUIRED_FINAL = REQUIRED + (Category.VOUCHER, Category.INVOICE, Category.CONTRACT)
 
     application = models.ForeignKey(
         AcceptanceApplication, verbose_name="验收申请", on_delete=models.CASCADE, related_name="materials",
@@ -195,6 +243,9 @@ class ChecklistItem(models.Model):
         MET = "met", "达标"
         NOT_MET = "not_met", "未达标"
         NOT_APPLICABLE = "na", "本阶段不涉及"
+        # Not met on the record, let pass by the group with a reason (shown in red in the
+        # report); it stands once the leading group approves the result (issue 11).
+        EXCEPTION = "exception", "例外（报领导小组批准）"
 
     review = models.ForeignKey(AcceptanceReview, verbose_name="验收评审", on_delete=models.CASCADE, related_name="checklist")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)

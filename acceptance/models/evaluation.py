@@ -65,6 +65,19 @@ class Evaluation(models.Model):
         related_name="+",
     )
 
+    # A re-evaluation (复评, issue 11): it replaces the result it names, of the same
+    # authority, only once an office head confirms it (acceptance.selectors.evaluations
+    # .governing_evaluation); until then the earlier result still governs the funds.
+    replaces = models.ForeignKey(
+        "self", verbose_name="复评所替代的评价", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="replaced_by",
+    )
+    replacement_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="复评确认人", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    replacement_confirmed_at = models.DateTimeField("复评确认时间", null=True, blank=True)
+
     history = HistoricalRecords(excluded_fields=["recorded_at"])
 
     class Meta:

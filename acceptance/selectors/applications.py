@@ -28,12 +28,16 @@ def acceptance_gate(etown, **context):
         .first()
     )
     if latest is None:
-        return True, "尚无验收结论。"
+        # Not a pass for money: the progress payment and the retention need a counted
+        # acceptance (acceptance.selectors.conclusions.payment_basis_gate).
+        return True, "尚无未通过的验收结论。"
     if latest.status == AcceptanceApplication.Status.RECTIFYING:
         return False, f"{latest.get_kind_display()}未通过，整改复核通过前暂停拨付。"
     if latest.status == AcceptanceApplication.Status.FAILED:
         return False, f"{latest.get_kind_display()}整改后复核仍未通过（{latest.closed_on:%Y-%m-%d}），专项资金不予拨付。"
-    return True, f"{latest.get_kind_display()}已于 {latest.closed_on:%Y-%m-%d} 通过。"
+    if not latest.is_counted:
+        return True, f"{latest.get_kind_display()}验收小组已于 {latest.closed_on:%Y-%m-%d} 通过，结论待生效。"
+    return True, f"{latest.get_kind_display()}已于 {latest.closed_on:%Y-%m-%d} 通过，结论已生效。"
 
 
 # Lists --------------------------------------------------------------------------------

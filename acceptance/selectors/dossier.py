@@ -3,7 +3,8 @@
 Documents come from every app through ``etown.hub.hub.dossier_sources`` (this app
 registers its own in hooks.py), and every other stored file of the e-town that no
 source claimed is added under 其他附件, so nothing uploaded is left out. 举报 attachments
-(access 仅纪检审计) are not part of the dossier: they belong to the discipline bodies.
+(access 仅纪检审计) are not part of the dossier: they belong to the discipline bodies;
+nor are citizens' opinion attachments (issue 14).
 
 This app's documents for the dossier, and the e-town's registry data (which etown
 itself, importing no one, does not register): DossierItem lists per e-town.
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from etown.hub import DossierItem, hub
-from etown.models import StoredFile
+from etown.models import PublicSubmission, StoredFile
 
 from ..exports.dossier import acceptance_workbook, registry_workbook
 from ..models import AcceptanceApplication, AcceptanceReview, ApplicationMaterial, Evaluation
@@ -34,6 +35,10 @@ def collect(etown):
         StoredFile.objects.filter(etown=etown)
         .exclude(pk__in=claimed)
         .exclude(access=StoredFile.Access.DISCIPLINE)
+        # Nor what citizens sent through the windows (opinions, objections): the dossier
+        # goes to the city and the province, a citizen's attachment stays with those who
+        # handle it (issue 14; 004 附件3 第九条).
+        .exclude(pk__in=PublicSubmission.objects.filter(attachment__isnull=False).values("attachment_id"))
         .select_related("uploaded_by")
         .order_by("uploaded_at", "pk")
     )
@@ -75,6 +80,21 @@ def acceptance_documents(etown):
                 filename=r.report_file.original_name, stored_file=r.report_file,
             )
         )
+    # The conclusion chain's documents (issue 12): the audit report of a final acceptance
+    # and the filing with city and province (004 附件2 第十七条).
+    chained = AcceptanceApplication.objects.filter(etown=etown).filter(
+        audit_report__isnull=False) | AcceptanceApplication.objects.filter(etown=etown, filing_file__isnull=False)
+    for a in chained.select_related("audit_report", "filing_file").distinct():
+        if a.audit_report_id:
+            items.append(DossierItem(
+                category="验收", title=f"{a.get_kind_display()}审计报告", date=a.leader_approved_on or a.closed_on,
+                source=a.audit_issuer or "审计机构", filename=a.audit_report.original_name, stored_file=a.audit_report,
+            ))
+        if a.filing_file_id:
+            items.append(DossierItem(
+                category="验收", title=f"{a.get_kind_display()}报备（{a.filing_number}）", date=a.filed_on,
+                source=a.filed_to, filename=a.filing_file.original_name, stored_file=a.filing_file,
+            ))
     if AcceptanceApplication.objects.filter(etown=etown).exists() or Evaluation.objects.filter(etown=etown).exists():
         items.append(
             DossierItem(

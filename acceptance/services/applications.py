@@ -17,12 +17,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from etown.models import LIVE_CONTRACTS, Contract, ETown, Notice, Organization, StoredFile
+from etown.models import LIVE_CONTRACTS, Contract, ETown, Notice, Organization, Role, StoredFile
 from etown.services.notices import notice_create
-from etown.notifications import notify, remind_once
+from etown.notifications import Due, notify, remind_many
 from etown.permissions import require
-from etown.recipients import contractor_users, office_users
-from etown.services import contract_record_final_acceptance, etown_update, save_with_history
+from etown.recipients import contractor_users, office_users, staff, staff_by_county
+from etown.services import etown_update, save_with_history
 from etown.uploads import DOCUMENTS, file_store
 from etown.workdays import WorkCalendar
 from supervision.models import Rectification
@@ -35,6 +35,7 @@ from ..models import (
     AcceptanceReview,
     ApplicationMaterial,
     ChecklistItem,
+    ResultStage,
     ReviewMethod,
 )
 from ..models.application import ACCEPTANCE_WORKDAYS
@@ -74,7 +75,8 @@ def acceptance_apply(*, etown, contract, kind, summary, materials, by, stage_nam
         errors["stage_name"] = "阶段验收请填写阶段名称（完成的阶段性任务）。"
     if not summary.strip():
         errors["summary"] = "请填写项目建设总体情况。"
-    for category in ApplicationMaterial.REQUIRED:
+    required = ApplicationMaterial.REQUIRED_FINAL if kind == AcceptanceApplication.Kind.FINAL else ApplicationMaterial.REQUIRED
+    for category in required:
         if not materials.get(category):
             errors[category] = f"请上传{ApplicationMaterial.Category(category).label}（验收制度第四条）。"
     if errors:
@@ -109,16 +111,26 @@ def acceptance_apply(*, etown, contract, kind, summary, materials, by, stage_nam
 
 
 @transaction.atomic
-def acceptance_record_filing(*, application, filed_on, filed_to, by, today=None):
-    """报备: the passed acceptance filed with the city and the province (附件2 第十七条)."""
+def acceptance_record_filing(*, application, filed_on, filed_to, by, filing_number="", upload=None, today=None):
+    """报备: the acceptance, once its conclusion counts, filed with the city and the
+    province (附件2 第十七条：验收合格出具验收报告和审计报告，并报运城市商务局和山西省商务厅
+    备案), with the filing letter's number and the file sent. Pending until recorded."""
     require(can_file_acceptance(by, application.etown))
     today = today or timezone.localdate()
-    application = AcceptanceApplication.objects.select_for_update().get(pk=application.pk)
+    application = AcceptanceApplication.objects.select_for_update().select_related("etown__county").get(pk=application.pk)
     if application.status != AcceptanceApplication.Status.PASSED:
         raise ValidationError("验收通过后方可登记报备。")
+    if not application.is_counted:
+        raise ValidationError("验收结论须经领导小组审批、县政府审核并公示期满后生效，生效后方可登记报备。")
+    if application.filed_on:
+        raise ValidationError("已登记报备。")
     errors = {}
     if not filed_to.strip():
         errors["filed_to"] = "请填写报备单位，如运城市商务局、山西省商务厅。"
+    if not (filing_number or "").strip():
+        errors["filing_number"] = "请填写报备文号。"
+    if upload is None:
+        errors["file"] = "请上传报备文件（报备函及验收报告、审计报告）。"
     if filed_on > today:
         errors["filed_on"] = "报备日期不能晚于今天。"
     elif application.closed_on and filed_on < application.closed_on:
@@ -127,7 +139,12 @@ def acceptance_record_filing(*, application, filed_on, filed_to, by, today=None)
         raise ValidationError(errors)
     application.filed_on = filed_on
     application.filed_to = filed_to.strip()
-    return save_with_history(application, by=by, reason=f"报备：{application.filed_to}")
+    application.filing_number = filing_number.strip()[:60]
+    application.filing_file = file_store(
+        upload=upload, county=application.etown.county, etown=application.etown, by=by,
+        access=StoredFile.Access.ETOWN, purpose="验收报备文件", allowed=DOCUMENTS,
+    )
+    return save_with_history(application, by=by, reason=f"报备：{application.filed_to}（{application.filing_number}）")
 
 
 # Reviews ------------------------------------------------------------------------------
@@ -150,14 +167,51 @@ def _validate_group(lead_unit, member_units, agency, observer):
     return errors
 
 
-def _validate_checklist(rows):
-    judgements = ChecklistItem.Judgement.values
-    missing = [r["label"] for r in rows if r.get("judgement") not in judgements]
+def _row_met_on_record(row):
+    """Whether the recorded facts meet the row (issue 11): a task complete (100 %), a
+    target's recorded actual — and the figure the group verified, if it gave one — meeting
+    it. None for a condition: the group judges it from what it saw."""
+    if row.get("kind") == ChecklistItem.Kind.TASK and row.get("task") is not None:
+        return row["task"].progress >= 100
+    if row.get("kind") == ChecklistItem.Kind.INDICATOR and row.get("indicator") is not None:
+        indicator = row["indicator"]
+        figure = row.get("figure")
+        return indicator.is_met() and (figure is None or indicator.is_met(Decimal(figure)))
+    return None
+
+
+def _validate_checklist(rows, *, final=False):
+    """Every row judged; 达标 only where the record meets it, otherwise 未达标 (with the
+    rectification asked) or an exception (with its reason, shown in red and approved by
+    the leading group with the result); in a final acceptance the conditions of 004
+    附件2 第八条 met (开放共享、专账核算、资产台账; 附件3 第八条（一）运营)."""
+    J = ChecklistItem.Judgement
+    missing = [r["label"] for r in rows if r.get("judgement") not in J.values]
     if missing:
         return {"checklist": f"请对每一检查项作出判定，尚有 {len(missing)} 项未判定（如：{missing[0]}）。"}
-    unexplained = [r["label"] for r in rows if r["judgement"] == ChecklistItem.Judgement.NOT_MET and not r.get("remark", "").strip()]
+    unexplained = [r["label"] for r in rows if r["judgement"] == J.NOT_MET and not r.get("remark", "").strip()]
     if unexplained:
         return {"checklist": f"未达标项须填写说明（整改要求），如：{unexplained[0]}。"}
+    unmet = [r for r in rows if r["judgement"] == J.MET and _row_met_on_record(r) is False]
+    if unmet:
+        r = unmet[0]
+        found = "未记录实际值" if r.get("figure") is None and r.get("kind") == ChecklistItem.Kind.INDICATOR else (
+            f"记录为 {Decimal(r['figure']).normalize():f}{r.get('unit', '')}" if r.get("figure") is not None else "尚未完成")
+        return {"checklist": (
+            f"“{r['label']}”{found}，未达到标准（{r['requirement']}），不能判定为达标；"
+            f"请判定为未达标，或作为例外说明理由（须领导小组批准）。共 {len(unmet)} 项。"
+        )}
+    bare = [r["label"] for r in rows if r["judgement"] == J.EXCEPTION and not r.get("remark", "").strip()]
+    if bare:
+        return {"checklist": f"例外处理的检查项须说明理由（将在验收报告中标红并报领导小组批准），如：{bare[0]}。"}
+    if final:
+        waved = [r["label"] for r in rows
+                 if r.get("kind") == ChecklistItem.Kind.CONDITION and r["judgement"] in (J.NOT_APPLICABLE, J.EXCEPTION)]
+        if waved:
+            return {"checklist": (
+                f"终期验收须满足临猗资金办法附件2第八条的条件，“{waved[0]}”不能标为不涉及或例外："
+                "已满足的判定为达标，不满足的判定为未达标并作出不予通过结论。"
+            )}
     return {}
 
 
@@ -218,7 +272,7 @@ def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit
         errors["opinion"] = "请填写验收意见。"
     if conclusion not in AcceptanceReview.Conclusion.values:
         errors["conclusion"] = "请选择验收结论。"
-    errors.update(_validate_checklist(checklist))
+    errors.update(_validate_checklist(checklist, final=application.kind == AcceptanceApplication.Kind.FINAL))
     if errors:
         raise ValidationError(errors)
 
@@ -291,14 +345,18 @@ def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit
             )
 
     _conclude(application, review, by=by, today=today)
-    transaction.on_commit(lambda: _queue_report(review.pk))
+    review_report_queue(review=review, by=by)
     return review
 
 
-def _queue_report(review_id):
-    from ..tasks import render_review_report
+def review_report_queue(*, review, by):
+    """Queue the acceptance report's rendering as a background job (issue 13), published
+    after the commit; the application page shows its state and a retry."""
+    from etown.models.jobs import REVIEW_REPORT
+    from etown.services.jobs import job_enqueue
 
-    render_review_report.delay(review_id)
+    return job_enqueue(kind=REVIEW_REPORT, target_id=review.pk, args=[review.pk], by=by, county=review.etown.county,
+                       etown=review.etown, title=f"{review.etown.name}验收报告（第{review.round}轮）")
 
 
 def _conclude(application, review, *, by, today):
@@ -308,6 +366,9 @@ def _conclude(application, review, *, by, today):
     if passed:
         application.status = AcceptanceApplication.Status.PASSED
         application.closed_on = review.reviewed_on
+        # A passed opinion does not count yet: it goes to the leading group, the county
+        # government and the result notice (acceptance.services.conclusions).
+        application.result_stage = ResultStage.LEADER
     elif review.round == 1:
         application.status = AcceptanceApplication.Status.RECTIFYING
     else:
@@ -316,21 +377,19 @@ def _conclude(application, review, *, by, today):
     save_with_history(application, by=by, reason=f"{review}：{review.get_conclusion_display()}")
 
     etown = application.etown
-    if passed and application.kind == AcceptanceApplication.Kind.FINAL:
-        contract_record_final_acceptance(
-            contract=application.contract, passed_on=review.reviewed_on, by=by, reason=f"终期验收通过（{review}）",
-        )
-        live = Contract.objects.filter(etown=etown, status__in=LIVE_CONTRACTS)
-        if not live.filter(final_acceptance_passed_on__isnull=True).exists():
-            # Every live contract accepted: the project is done (已结项); the retention
-            # is still paid through funds' chain after this.
-            etown_update(etown=etown, by=by, reason="终期验收通过，项目结项", phase=ETown.Phase.CLOSED)
-    if application.status != AcceptanceApplication.Status.RECTIFYING:
+    # A passed opinion is published only after the county government's review
+    # (acceptance.services.conclusions); a failed end is published now.
+    if application.status == AcceptanceApplication.Status.FAILED:
         _publish_result(application, review, by=by, today=today)
 
     if passed:
-        title = f"{etown.name}{application.get_kind_display()}通过"
-        body = "验收结果将在专栏公示 5 个工作日。"
+        title = f"{etown.name}{application.get_kind_display()}验收小组意见：通过"
+        body = ("通过验收意见报领导小组审批、县政府审核，并公示 5 个工作日无异议后生效"
+                "（临猗验收制度第八条（二）、资金办法第十二条3）。")
+        notify(
+            users=staff(county_id=etown.county_id, role=Role.LEADER), title=f"{title}，请审批验收结论", body=body,
+            url=application.get_absolute_url(), kind="acceptance_conclusion",
+        )
     elif application.status == AcceptanceApplication.Status.RECTIFYING:
         title = f"{etown.name}{application.get_kind_display()}未通过，请于 {review.rectification_deadline:%Y-%m-%d} 前完成整改"
         body = "整改事项已列入整改台账，请逐项上传整改佐证材料；全部销号后由验收小组复核。"
@@ -384,35 +443,35 @@ def review_generate_report(*, review, by):
 # The deadline sweep ---------------------------------------------------------------------
 # 15 working days from receipt (004 附件2 第十七条). Registered with
 # etown.notifications.register_sweep (hooks.py); the daily reminder task runs it. Each
-# reminder goes out once per (application, kind, deadline) through remind_once.
+# reminder goes out once per (application, kind, deadline) through remind_many.
 
 DUE_SOON_WORKDAYS = 3
 
 
 def acceptance_deadline_sweep(today, calendar):
-    sent = 0
-    applications = AcceptanceApplication.objects.filter(status=AcceptanceApplication.Status.SUBMITTED).filter(
+    """Set-based (issue 16): one read of the applications, the offices in two queries,
+    one batch of reminders (``remind_many``)."""
+    applications = list(AcceptanceApplication.objects.filter(status=AcceptanceApplication.Status.SUBMITTED).filter(
         Q(due_on__lt=today) | Q(due_on__lte=calendar.add_workdays(today, DUE_SOON_WORKDAYS))
-    ).select_related("etown__county")
-    recipients = {}
+    ).select_related("etown__county"))
+    recipients = staff_by_county({a.etown.county_id for a in applications}, Role.OFFICE)
+    dues = []
     for application in applications:
         etown = application.etown
-        if etown.county_id not in recipients:
-            recipients[etown.county_id] = office_users(etown.county_id)
-        users = recipients[etown.county_id]
+        users = recipients.get(etown.county_id, [])
         url = application.get_absolute_url()
         if today > application.due_on:
             late = calendar.workdays_between(application.due_on, today)
-            sent += remind_once(
-                item=application, kind="acceptance_overdue", due_date=application.due_on, users=users,
+            dues.append(Due.of(
+                application, kind="acceptance_overdue", due_date=application.due_on, users=users,
                 title=f"{etown.name}{application.get_kind_display()}申请已超过验收期限（{application.due_on:%Y-%m-%d}）",
                 body=f"已超期 {late} 个工作日。按临猗资金办法第十七条，须在接到申请的 15 个工作日内组织验收。", url=url,
-            )
+            ))
         else:
             left = calendar.workdays_between(today, application.due_on)
-            sent += remind_once(
-                item=application, kind="acceptance_due_soon", due_date=application.due_on, users=users,
+            dues.append(Due.of(
+                application, kind="acceptance_due_soon", due_date=application.due_on, users=users,
                 title=f"{etown.name}{application.get_kind_display()}申请将于 {application.due_on:%Y-%m-%d} 到期",
                 body=f"距验收期限还有 {left} 个工作日，请及时组织验收并录入结论。", url=url,
-            )
-    return sent
+            ))
+    return remind_many(dues)

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,26 +32,30 @@ log = logging.getLogger("acceptance.dossier")
 @transaction.atomic
 def dossier_request(*, etown, by):
     """Queue a dossier build; the task runs after the commit (the row must exist)."""
+    from etown.models import Job
+    from etown.models.jobs import DOSSIER
+    from etown.services.jobs import job_enqueue
+
     require(can_export_dossier(by, etown))
+    # Only an export whose job is still queued or running blocks a new request: one the
+    # sweep gave up on (失败) does not block its user for good (issue 13).
+    open_jobs = Job.objects.filter(kind=DOSSIER, target_id=OuterRef("pk"), state__in=[Job.State.QUEUED, Job.State.RUNNING])
     running = DossierExport.objects.filter(
         etown=etown, requested_by=by, status__in=[DossierExport.Status.PENDING, DossierExport.Status.RUNNING]
-    ).exists()
+    ).filter(Exists(open_jobs)).exists()
     if running:
         raise ValidationError("您申请的档案正在生成，完成后会通知您，请勿重复提交。")
     export = DossierExport.objects.create(etown=etown, requested_by=by)
-    transaction.on_commit(lambda: _queue(export.pk))
+    job_enqueue(kind=DOSSIER, target_id=export.pk, args=[export.pk], by=by, county=etown.county, etown=etown,
+                title=f"{etown.name}项目档案")
     return export
 
 
-def _queue(export_id):
-    from ..tasks import build_dossier
-
-    build_dossier.delay(export_id)
-
-
-def dossier_build(*, export):
+def dossier_build(*, export, partial=None):
     """Build the ZIP of a requested export. Not one transaction: the build may take
-    minutes and must not hold row locks; the status moves in short transactions."""
+    minutes and must not hold row locks; the status moves in short transactions.
+    ``partial`` is where the ZIP is written before it is moved into place (the job's
+    scratch file, which the jobs sweep removes when a worker dies mid-build)."""
     with transaction.atomic():
         export = DossierExport.objects.select_for_update().select_related("etown__county", "requested_by").get(pk=export.pk)
         if export.status == DossierExport.Status.READY:
@@ -62,7 +67,7 @@ def dossier_build(*, export):
     relative = Path("dossiers") / f"{now:%Y}" / f"{uuid.uuid4().hex}.zip"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
+    partial = Path(partial) if partial else target.with_suffix(".part")
     try:
         rows = write_dossier(etown, collect(etown), partial, generated_by=export.requested_by)
         shutil.move(partial, target)

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from etown.models.jobs import REVIEW_REPORT
+from etown.selectors.jobs import latest_jobs
 from etown.services.notices import notices_for_source
 from etown.permissions import get_child_for, get_etown_for, require
 from etown.views.common import paginate, querystring_without_page, run_service
@@ -22,6 +24,7 @@ from ..permissions import (
 )
 from ..selectors import applications as selectors
 from ..services import applications as services
+from .conclusions import chain_context
 
 
 def _filters(request):
@@ -84,7 +87,9 @@ def _review_blocks(application):
 @login_required
 def application_detail(request, pk):
     application = get_child_for(
-        request.user, AcceptanceApplication, pk, related=("contract__contractor", "submitted_by")
+        request.user, AcceptanceApplication, pk,
+        related=("contract__contractor", "submitted_by", "result_notice", "leader_approved_by", "audit_report",
+                 "filing_file"),
     )
     today = timezone.localdate()
     calendar = WorkCalendar()
@@ -93,8 +98,12 @@ def application_detail(request, pk):
         materials[m.get_category_display()].append(m)
     materials = {label: files for label, files in materials.items() if files}
     blocks = _review_blocks(application)
+    report_jobs = latest_jobs(REVIEW_REPORT, [b["review"].pk for b in blocks])  # issue 13: state and retry
+    for b in blocks:
+        b["review"].report_job = report_jobs.get(b["review"].pk)
     open_items = sum(len(b["open_ids"]) for b in blocks)
     return render(request, "acceptance/application_detail.html", {
+        **chain_context(request.user, application, today),
         "application": application, "etown": application.etown, "materials": materials, "blocks": blocks,
         "overdue": application.is_overdue(today),
         "workdays_left": calendar.workdays_between(today, application.due_on) if application.due_on >= today else 0,
@@ -150,7 +159,7 @@ def review_create(request, pk):
 def application_filing(request, pk):
     application = get_child_for(request.user, AcceptanceApplication, pk, write=can_file_acceptance)
     require(can_record_filing(request.user, application))
-    form = FilingForm(request.POST or None, initial={"filed_on": timezone.localdate()})
+    form = FilingForm(request.POST or None, request.FILES or None, initial={"filed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         if run_service(form, services.acceptance_record_filing, application=application, by=request.user,
                        **form.cleaned_data):
@@ -158,7 +167,7 @@ def application_filing(request, pk):
             return redirect(application)
     return render(request, "acceptance/form.html", {
         "form": form, "title": "登记验收报备", "etown": application.etown, "back": application.get_absolute_url(),
-        "intro": "验收合格出具验收报告，并报市商务局和省商务厅备案（临猗资金办法第十七条）。",
+        "intro": "验收合格出具验收报告和审计报告，并报运城市商务局和山西省商务厅备案（临猗资金办法第十七条）：登记报备日期、文号和报备文件。",
     })
 
 

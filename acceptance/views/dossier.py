@@ -6,7 +6,11 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
+from etown.audit import record
+from etown.models import AuditEvent
+from etown.models.jobs import DOSSIER
 from etown.permissions import get_etown_for
+from etown.selectors.jobs import latest_jobs
 
 from ..models import DossierExport
 from ..permissions import can_export_dossier
@@ -25,7 +29,10 @@ def dossier_page(request, pk):
         else:
             messages.success(request, "已开始生成项目档案，完成后将通过站内通知告知您。")
         return redirect("acceptance:dossier_page", etown.pk)
-    exports = DossierExport.objects.filter(etown=etown).select_related("requested_by").order_by("-requested_at", "-pk")[:20]
+    exports = list(DossierExport.objects.filter(etown=etown).select_related("requested_by").order_by("-requested_at", "-pk")[:20])
+    jobs = latest_jobs(DOSSIER, [x.pk for x in exports])
+    for x in exports:  # the background job's state and retry (issue 13)
+        x.job = jobs.get(x.pk)
     return render(request, "acceptance/dossier.html", {"etown": etown, "exports": exports})
 
 
@@ -43,4 +50,5 @@ def dossier_download(request, pk):
         raise Http404("档案文件不存在")
     response = FileResponse(open(path, "rb"), as_attachment=True, filename=export.filename, content_type="application/zip")
     response["X-Content-Type-Options"] = "nosniff"
+    record(AuditEvent.Kind.DOWNLOAD, user=request.user, request=request, detail=f"dossier:{export.pk} {export.filename}")
     return response

@@ -14,7 +14,13 @@ from supervision.selectors import rectification as rectification_selectors
 
 from ..forms.evaluations import DecisionForm, EvaluationEditForm, EvaluationForm, EvaluationImportForm, EvaluationItemForm
 from ..models import Evaluation
-from ..permissions import can_decide_evaluation, can_edit_evaluation, can_record_decision, can_record_evaluation
+from ..permissions import (
+    can_confirm_re_evaluation,
+    can_decide_evaluation,
+    can_edit_evaluation,
+    can_record_decision,
+    can_record_evaluation,
+)
 from ..selectors import evaluations as selectors
 from ..services import evaluations as services
 
@@ -99,15 +105,36 @@ def evaluation_detail(request, pk):
         "items": rectification_selectors.items_for_source(evaluation),
         "gate": {"passed": passed, "reason": reason, "is_latest": latest is not None and latest.pk == evaluation.pk},
         "notices": notices_for_source(evaluation),
-        "can_edit": can_record_evaluation(request.user, etown),
+        "can_edit": can_record_evaluation(request.user, etown) and can_edit_evaluation(request.user, evaluation),
         "can_decide": can_record_decision(request.user, evaluation),
         "can_publish": can_decide_evaluation(request.user, etown),
+        "governing": selectors.governing_evaluation(etown),
+        "can_confirm_replacement": bool(
+            evaluation.replaces_id and not evaluation.replacement_confirmed_at
+            and can_confirm_re_evaluation(request.user, etown)
+        ),
     })
+
+
+@login_required
+@require_POST
+def evaluation_confirm_replacement(request, pk):
+    """An office head confirms a re-evaluation (issue 11): it then governs the funds."""
+    evaluation = get_child_for(request.user, Evaluation, pk)
+    require(can_confirm_re_evaluation(request.user, evaluation.etown))
+    try:
+        services.evaluation_confirm_replacement(evaluation=evaluation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "已确认复评结果，拨付以复评结果为准。")
+    return redirect(evaluation)
 
 
 @login_required
 def evaluation_item_add(request, pk):
     evaluation = get_child_for(request.user, Evaluation, pk, write=can_record_evaluation)
+    require(can_edit_evaluation(request.user, evaluation))
     form = EvaluationItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if run_service(form, services.evaluation_add_item, evaluation=evaluation, by=request.user,
@@ -125,6 +152,7 @@ def evaluation_item_add(request, pk):
 @login_required
 def evaluation_import(request, pk):
     evaluation = get_child_for(request.user, Evaluation, pk, write=can_record_evaluation)
+    require(can_edit_evaluation(request.user, evaluation))
     form = EvaluationImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

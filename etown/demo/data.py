@@ -44,11 +44,21 @@ ORGANIZATIONS = [
 USERS = [
     ("office", "王立新", "office", "临猗县", "临猗县商务局", "领导小组办公室主任", True),
     ("finance", "李晓芳", "reviewer", "临猗县", "临猗县财政局", "预算股股长", False),
+    # The payment is made by another person of the finance bureau than its review
+    # (不相容岗位分离, issue 11): the treasury desk (国库集中支付, 004 附件2 第六条).
+    ("treasury", "周敏", "reviewer", "临猗县", "临猗县财政局", "国库股出纳", False),
     ("leader", "张建国", "leader", "临猗县", "临猗县人民政府", "副县长、领导小组副组长", False),
     ("agency", "赵明", "agency", "临猗县", "山西晋衡工程项目管理咨询有限公司", "项目经理", False),
     ("contractor", "陈涛", "contractor", "临猗县", "临猗县涑水电子商务运营有限公司", "项目负责人", False),
     ("contractor2", "刘洋", "contractor", "临猗县", "临猗县供销电商服务有限公司", "项目负责人", False),
     ("auditor", "孙静", "auditor", "临猗县", "临猗县审计局", "审计员", False),
+]
+
+# Province, city and national staff (issue 16): username, full name, role, scope,
+# province, city, organization (a department without a county), title.
+REGIONAL_USERS = [
+    ("province", "郭文华", "leader", "province", "山西省", "", "山西省商务厅", "市场体系建设处处长"),
+    ("city", "杜海燕", "leader", "city", "山西省", "运城市", "运城市商务局", "电子商务科科长"),
 ]
 
 ETOWNS = [

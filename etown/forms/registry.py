@@ -2,7 +2,7 @@
 organisations."""
 from django import forms
 
-from ..models import Contract, ETown, Indicator, Organization, Task
+from ..models import CONTRACT_TERMS, Contract, ETown, Indicator, Organization, Task
 from .common import BootstrapMixin, ReasonMixin
 
 
@@ -46,7 +46,17 @@ class ContractForm(BootstrapMixin, forms.ModelForm):
 
 
 class ContractEditForm(ReasonMixin, ContractForm):
-    pass
+    """Once the contract's first disbursement request is submitted, its money terms are
+    shown read-only (``etown.services.contract_update`` refuses them anyway): they change
+    through an approved change (004 附件2 第九条) or extension (第十条) request."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.terms_locked = bool(self.instance.pk and self.instance.terms_locked_at)
+        if self.terms_locked:
+            for name in CONTRACT_TERMS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "已锁定：须经批准的变更或延期申请调整。"
 
 
 class TaskForm(BootstrapMixin, forms.ModelForm):

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from .. import ratelimit
 from ..models import ETown, PublicSubmission, Role
 from ..services.submissions import MAX_CONTENT, MAX_REPLY, MAX_SUBJECT
-from ..uploads import DOCUMENTS, check_upload
+from ..uploads import DOCUMENTS, accept_attr, check_upload
 from .common import BootstrapMixin
 
 # A citizen's attachment is evidence, not an archive: one file, smaller than staff uploads.
@@ -20,6 +20,9 @@ class PublicAttachmentField(forms.FileField):
             "help_text", "可选。一个文件，接受 " + "、".join(t.label for t in DOCUMENTS) + f"，不超过 {PUBLIC_MAX_BYTES // 1048576} MB。"
         )
         super().__init__(*args, **kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "accept": accept_attr(DOCUMENTS)}
 
     def clean(self, data, initial=None):
         data = super().clean(data, initial)

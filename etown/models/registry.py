@@ -87,15 +87,39 @@ class Role(models.TextChoices):
 COUNTY_WIDE_ROLES = {Role.OFFICE, Role.REVIEWER, Role.LEADER, Role.AUDITOR}
 
 
+class Scope(models.TextChoices):
+    """How far a membership reaches (issue 16): the programme is run by the county's
+    leading group, supervised by the city's 商务局 and organised by the province's 商务厅
+    (002 第十八条：省商务厅组织……开展评价; 004 附件2 第十七条：报市、省备案), with 商务部
+    reading the whole country."""
+
+    COUNTY = "county", "区县"
+    CITY = "city", "地级市"
+    PROVINCE = "province", "省级"
+    NATIONAL = "national", "全国"
+
+
+# City, province and national memberships read every record of the counties they cover
+# and change none of them, except where a rule says the province acts (etown.permissions).
+WIDE_SCOPES = {Scope.CITY, Scope.PROVINCE, Scope.NATIONAL}
+
+
 class Membership(models.Model):
-    """A user's role, scoped to a county (or the whole province when county is empty)."""
+    """A user's role, scoped to a county, a city (地级市), a province or the whole country
+    (``scope``; the city and province are named as in ``County.city`` / ``County.province``)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("角色", max_length=20, choices=Role.choices)
+    scope = models.CharField(
+        "范围", max_length=10, choices=Scope.choices, default=Scope.COUNTY,
+        help_text="区县角色须填区县；地级市角色填省份和地级市；省级角色填省份；全国角色只读。",
+    )
     county = models.ForeignKey(
         County, verbose_name="区县", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="memberships", help_text="留空表示省级角色，可查看全省记录。",
+        related_name="memberships", help_text="区县角色必填；地级市、省级、全国角色留空。",
     )
+    province = models.CharField("省份", max_length=30, blank=True, help_text="地级市和省级角色所在省份，与区县的“省份”一致。")
+    city = models.CharField("地级市", max_length=30, blank=True, help_text="地级市角色所在地级市，与区县的“地级市”一致。")
     organization = models.ForeignKey(
         Organization, verbose_name="所在单位", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships",
     )
@@ -106,10 +130,32 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "用户角色"
-        constraints = [models.UniqueConstraint(fields=["user", "role", "county"], name="membership_unique_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "county"], name="membership_unique_role"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope="county", county__isnull=False)
+                    | models.Q(scope="city", county__isnull=True) & ~models.Q(province="") & ~models.Q(city="")
+                    | models.Q(scope="province", county__isnull=True) & ~models.Q(province="")
+                    | models.Q(scope="national", county__isnull=True)
+                ),
+                name="membership_scope_names_its_area",
+                violation_error_message="角色范围与所填区县、地级市、省份不一致。",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_role_display()} · {self.county or '省级'}"
+        return f"{self.user} · {self.get_role_display()} · {self.area_label}"
+
+    @property
+    def area_label(self):
+        if self.scope == Scope.COUNTY:
+            return str(self.county)
+        if self.scope == Scope.CITY:
+            return f"{self.province}{self.city}"
+        if self.scope == Scope.PROVINCE:
+            return self.province
+        return "全国"
 
 
 class ETown(models.Model):
@@ -237,6 +283,11 @@ class Contract(models.Model):
     # Set only through etown.services.contract_record_final_acceptance, which the
     # acceptance app calls; funds reads it to release the retention.
     final_acceptance_passed_on = models.DateField("终验通过日期", null=True, blank=True, editable=False)
+    # Set when the contract's first disbursement request is submitted (funds calls
+    # etown.services.contract_lock_terms). From then on the money terms (CONTRACT_TERMS)
+    # change only through an approved change or extension request (004 附件2 第九条、第十条;
+    # etown.services.contract_change_terms), never through the edit form or the admin.
+    terms_locked_at = models.DateTimeField("合同条款锁定时间", null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -272,6 +323,10 @@ class Contract(models.Model):
         return (self.amount * self.prepayment_ratio / 100).quantize(Decimal("0.01"))
 
 
+
+# The money terms of a contract: free to edit until its first disbursement request is
+# submitted, then only through an approved change (第九条) or extension (第十条).
+CONTRACT_TERMS = ("amount", "prepayment_ratio", "retention_ratio", "term_start", "term_end")
 
 # Contracts that still bind their contractor: a terminated one does not (its staff are no
 # longer told of the e-town, and it files no more requests).

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Notice, PublicProfile, PublicSubmission, Role, StoredFile
+from ..models import Notice, Notification, PublicProfile, PublicSubmission, Role, StoredFile
 from ..notifications import notify
 from ..signals import notice_objected
 from ..uploads import file_store
@@ -46,6 +46,40 @@ def _staff(county, role):
     return list(
         User.objects.filter(is_active=True, memberships__role=role, memberships__county=county).distinct()
     )
+
+
+REPORT_DIGEST_KIND = "public_report"
+
+
+def duty_auditors(county):
+    """Who is told of new reports (举报): the county's auditors marked 负责人 (``is_head``),
+    the duty auditors; when none is marked, every auditor of the county, so that no
+    report goes unnoticed (issue 14)."""
+    User = get_user_model()
+    heads = list(User.objects.filter(
+        is_active=True, memberships__role=Role.AUDITOR, memberships__county=county, memberships__is_head=True,
+    ).distinct())
+    return heads or _staff(county, Role.AUDITOR)
+
+
+def _report_digest(county):
+    """One digest per duty auditor, not a mail per report (issue 14): while the auditor
+    has not read the last one, it is brought up to date in place and no new mail goes
+    out; once read, the next report opens (and mails) a new digest."""
+    waiting = PublicSubmission.objects.filter(
+        county=county, kind=PublicSubmission.Kind.REPORT, status=PublicSubmission.Status.NEW
+    ).count()
+    title = f"举报窗口有 {waiting} 件新举报待办理"
+    url = reverse("submission_list") + "?kind=report"
+    fresh = []
+    for user in duty_auditors(county):
+        updated = Notification.objects.filter(user=user, kind=REPORT_DIGEST_KIND, read_at__isnull=True).update(
+            title=title, body="请登录平台查看和办理。", url=url
+        )
+        if not updated:
+            fresh.append(user)
+    if fresh:
+        notify(users=fresh, title=title, body="请登录平台查看和办理。", url=url, kind=REPORT_DIGEST_KIND)
 
 
 @transaction.atomic
@@ -108,9 +142,8 @@ def submission_create(*, county, kind, subject, content, etown=None, notice=None
     save_with_history(submission, by=by, reason=f"{reason}{submission.get_kind_display()}")
     url = reverse("submission_detail", args=[submission.pk])
     if kind == PublicSubmission.Kind.REPORT:
-        # The notice says only that a report arrived: its text stays behind sign-in.
-        notify(users=_staff(county, Role.AUDITOR), title="举报窗口收到一件新举报", body="请登录平台查看和办理。",
-               url=url, kind="public_report")
+        # The notice says only that reports arrived: their text stays behind sign-in.
+        _report_digest(county)
     else:
         title = f"意见窗口：{subject}" if notice is None else f"对公示“{notice.title}”的异议"
         notify(users=_staff(county, Role.OFFICE), title=title[:200], body="请登录平台受理和答复。", url=url,

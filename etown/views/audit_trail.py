@@ -11,7 +11,7 @@ from ..audit import record_denied
 from ..forms import BootstrapMixin
 from ..history import county_changes, trail_sources
 from ..models import ETown, Role
-from ..permissions import can_view_change_trail, county_scope
+from ..permissions import READ_REACH, can_view_change_trail, county_scope
 
 PER_PAGE = 50
 
@@ -49,8 +49,8 @@ def change_trail(request):
     if not verdict:
         record_denied(request.user, "change_trail", verdict.reason, request=request)
         raise PermissionDenied(verdict.reason)
-    province_wide, county_ids = county_scope(request.user, {Role.AUDITOR})
-    scope = None if province_wide else county_ids
+    nationwide, county_ids = county_scope(request.user, {Role.AUDITOR}, reach=READ_REACH)
+    scope = None if nationwide else county_ids
     form = TrailFilterForm(request.GET or None, county_ids=scope)
     changes, next_cursor = [], ""
     filters = {}

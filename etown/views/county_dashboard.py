@@ -14,8 +14,12 @@ from django.urls import NoReverseMatch, reverse
 from ..audit import record_denied
 from ..hub import hub
 from ..models import County, ETown, Indicator
-from ..permissions import can_view_county_dashboard, county_scope
-from ..selectors import INTEGER, etown_summaries, per_etown
+from ..permissions import can_view_county_dashboard, county_scope, visible_etowns
+from ..selectors import INDICATOR_MET, INTEGER, etown_summaries, per_etown
+from ..selectors.filing import unfiled_implementing
+from .common import paginate, querystring_without_page
+
+PER_PAGE = 30
 
 
 def _metric_url(metric):
@@ -69,20 +73,26 @@ def county_dashboard(request):
         selected = counties[0]
     scope_ids = {selected.pk} if selected else (None if province_wide else set(county_ids))
 
-    etowns = list(
-        etown_summaries(request.user, county=selected.pk if selected else None).annotate(
-            indicator_pending=per_etown(Indicator, Count("pk", filter=Q(actual__isnull=True)), INTEGER),
-        )
-    )
+    # Bounded (issue 16): phases and indicator totals are aggregated by the database over
+    # the whole scope; the e-town table and its charts show one page, so the page is the
+    # same size for 5 or 500 e-towns.
+    summaries = etown_summaries(request.user, county=selected.pk if selected else None)
+    page = paginate(request, summaries.annotate(
+        indicator_pending=per_etown(Indicator, Count("pk", filter=Q(actual__isnull=True)), INTEGER),
+    ), PER_PAGE)
+    etowns = list(page.object_list)
+    scope = visible_etowns(request.user)
+    if selected:
+        scope = scope.filter(county=selected)
     phases = OrderedDict((value, {"label": label, "count": 0}) for value, label in ETown.Phase.choices)
+    for phase, n in scope.order_by().values_list("phase").annotate(n=Count("pk")):
+        phases[phase]["count"] = n
     for e in etowns:
-        phases[e.phase]["count"] += 1
         e.indicator_off = e.indicator_count - e.indicator_met - e.indicator_pending
-    totals = {
-        "met": sum(e.indicator_met for e in etowns),
-        "off": sum(e.indicator_off for e in etowns),
-        "pending": sum(e.indicator_pending for e in etowns),
-    }
+    sums = Indicator.objects.filter(etown__in=scope.values("pk")).aggregate(
+        count=Count("pk"), met=Count("pk", filter=INDICATOR_MET), pending=Count("pk", filter=Q(actual__isnull=True)),
+    )
+    totals = {"met": sums["met"], "off": sums["count"] - sums["met"] - sums["pending"], "pending": sums["pending"]}
     names = [e.name for e in etowns]
     charts = {
         "phase": {"type": "pie", "title": "项目阶段分布",
@@ -107,9 +117,13 @@ def county_dashboard(request):
             "counties": counties if len(counties) > 1 else None,
             "selected": selected,
             "etowns": etowns,
+            "page": page,
+            "querystring": querystring_without_page(request),
             "phases": phases,
             "totals": totals,
             "charts": {**charts, **metric_charts},
             "metric_groups": metric_groups,
+            # 004 附件2 第四条: implemented before the plan was filed (问题一 of a real county).
+            "unfiled": list(unfiled_implementing(scope_ids)[:20]),
         },
     )

@@ -19,6 +19,7 @@ from ..forms.common import ReasonForm
 from ..forms.notices import NoticeForm, OfflineObjectionForm
 from ..permissions import ALLOW, Verdict, county_scope, has_scope, in_scope
 from ..services import submissions as public_services
+from ..workdays import calendar_warning
 from .column import office_county
 from .common import apply_service_errors, paginate, querystring_without_page, run_service
 
@@ -127,6 +128,8 @@ def notice_detail(request, pk):
             "objection_form": OfflineObjectionForm(),
             "objections": objections,
             "history": notice.history.select_related("history_user").order_by("-history_date", "-history_id")[:30],
+            # Issue 15: a period running into a year without a holiday calendar says so.
+            "calendar_warning": calendar_warning(notice.start_date, notice.end_date),
         },
     )
 

@@ -21,7 +21,8 @@ from ..forms.submissions import LookupForm, SubmissionForm
 from ..models import PublicSubmission, StoredFile
 from ..selectors import column as selectors
 from ..services import submissions as services
-from ..uploads import file_path
+from ..uploads import file_exists, file_open
+from ..workdays import unknown_years
 from .common import apply_service_errors, paginate, querystring_without_page
 
 RECEIPT_KEY = "public_receipt"
@@ -101,6 +102,7 @@ def notice_detail(request, pk):
         {
             "county": notice.county,
             "notice": notice,
+            "calendar_years": "、".join(str(y) for y in unknown_years(notice.start_date, notice.end_date)),
             "state": notice.state(today),
             "can_object": notice.is_running(today),
             "objection_url": reverse("public_submit", args=[notice.county_id, PublicSubmission.Kind.OPINION])
@@ -123,12 +125,11 @@ def public_file(request, pk):
     published pages, and only while their stored access level is PUBLIC."""
     document = selectors.get_public_document(pk)
     stored = document.file
-    path = file_path(stored)
-    if stored.access != StoredFile.Access.PUBLIC or not path.exists():
+    if stored.access != StoredFile.Access.PUBLIC or not file_exists(stored):
         raise Http404("文件不存在或未公开")
     inline = request.GET.get("inline") == "1" and stored.content_type in ("application/pdf", "image/jpeg", "image/png")
     response = FileResponse(
-        open(path, "rb"), as_attachment=not inline, filename=stored.original_name, content_type=stored.content_type
+        file_open(stored), as_attachment=not inline, filename=stored.original_name, content_type=stored.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -177,6 +178,8 @@ def submit(request, county_pk, kind):
         context.update(form=form, honeypot=form[ratelimit.HONEYPOT_FIELD])
         return render(request, "public/submit.html", context, status=400)
     if not form.is_valid():
+        if "attachment" in form.errors:
+            ratelimit.record_hit(key, limit)  # an oversize or refused file counts too (issue 14)
         return render(request, "public/submit.html", context)
     data = form.cleaned_data
     try:
@@ -188,6 +191,7 @@ def submit(request, county_pk, kind):
         apply_service_errors(form, error)
         return render(request, "public/submit.html", context)
     ratelimit.record_hit(key, limit)
+    ratelimit.stamp_use(request.POST.get("stamp"))
     request.session[RECEIPT_KEY] = {
         "code": code, "kind": submission.get_kind_display(), "subject": submission.subject,
         "county": county.pk, "notice": notice.title if notice else "",
@@ -264,3 +268,16 @@ def data_format(request):
         ),
         content_type="application/json; charset=utf-8",
     )
+
+
+def favicon(request):
+    """``/favicon.ico``: browsers ask for it at the root whatever the page's ``<link
+    rel="icon">`` says; serve the static icon (a 404 here filled every log)."""
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("favicon.ico")
+    if not found:
+        raise Http404("favicon")
+    response = FileResponse(open(found, "rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

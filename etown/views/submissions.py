@@ -8,7 +8,7 @@ user gets 404 for a report: its existence is not disclosed.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,8 +23,9 @@ from ..permissions import (
     visible_submissions,
 )
 from ..services import submissions as services
-from ..uploads import file_path
+from ..uploads import file_exists, file_path
 from .common import paginate, querystring_without_page
+from .files import attachment_response
 
 
 @login_required
@@ -170,9 +171,6 @@ def submission_attachment(request, pk):
     if s.attachment is None:
         raise Http404("没有附件")
     path = file_path(s.attachment)
-    if not path.exists():
+    if not file_exists(s.attachment):
         raise Http404("文件不存在")
-    response = FileResponse(open(path, "rb"), as_attachment=True, filename=s.attachment.original_name,
-                            content_type=s.attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(request, s.attachment, path)

@@ -1,5 +1,7 @@
 """Forms of the special-funds ledger (专账, 临猗资金办法第十五条、第十六条), the asset
 register (第八条) and clawbacks and reductions (安泽办法第九条、第十八条)."""
+from decimal import Decimal
+
 from django import forms
 from django.core.validators import MinValueValidator
 
@@ -70,3 +72,17 @@ class ClawbackForm(StyledForm):
     def __init__(self, *args, etown, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contract"].queryset = etown.contracts.all()
+
+
+
+class ProposalConfirmForm(forms.Form):
+    """Confirm a clawback proposal (issue 12): the amount clawed back and the decision."""
+
+    amount = forms.DecimalField(label="追回金额（元）", max_digits=16, decimal_places=2, min_value=Decimal("0.01"),
+                                error_messages={"required": "请填写追回金额。"})
+    decision_number = forms.CharField(label="决定文号", max_length=80, error_messages={"required": "请填写决定文号。"})
+    decided_on = forms.DateField(label="决定日期", error_messages={"required": "请填写决定日期。"})
+
+
+class ProposalDismissForm(forms.Form):
+    reason = forms.CharField(label="不予追回的理由", max_length=500, error_messages={"required": "请填写不予追回的理由。"})

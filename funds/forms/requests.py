@@ -5,6 +5,7 @@ from django import forms
 from etown.uploads import DOCUMENTS, UploadField
 
 from ..models import MaterialKind, RequestKind
+from ..selectors.requests import available_stage_acceptances
 from .common import DATE, StyledForm, money_field
 
 
@@ -19,11 +20,25 @@ class RequestForm(StyledForm):
         error_messages={"required": "请选择本次申请对应的建设任务。"},
     )
 
-    def __init__(self, *args, etown, **kwargs):
+    stage_acceptance = forms.ModelChoiceField(
+        label="依据的阶段验收", queryset=None, required=False, empty_label="（进度款必选）",
+        error_messages={"invalid_choice": "请选择本合同已生效且尚未使用的阶段验收。"},
+        help_text="进度款须依据一项已生效的阶段验收（验收合格、县政府审核并公示期满无异议，临猗资金办法第十二条第3项）；"
+                  "每项阶段验收只能支持一笔进度款。预付款、尾款不选。",
+    )
+
+    def __init__(self, *args, etown, request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = etown.contracts.exclude(status="terminated").select_related("contractor")
+        contracts = etown.contracts.exclude(status="terminated").select_related("contractor")
+        self.fields["contract"].queryset = contracts
         self.fields["tasks"].queryset = etown.tasks.all()
         self.fields["tasks"].widget.attrs["class"] = "form-check-input"
+        self.fields["stage_acceptance"].queryset = available_stage_acceptances(
+            contracts.values("pk"), request=request
+        )
+        self.fields["stage_acceptance"].label_from_instance = lambda a: (
+            f"{a.stage_name or a.get_kind_display()}（{a.contract.number}，{a.counted_on:%Y-%m-%d} 生效）"
+        )
 
 
 class MaterialForm(StyledForm):

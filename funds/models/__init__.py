@@ -1,3 +1,4 @@
+from .clawbacks import ClawbackProposal, ProposalStatus, ProposalTrigger  # noqa: F401
 from .changes import ChangeKind, ChangeRequest, ChangeStatus, ChangeStep  # noqa: F401
 from .ledger import (  # noqa: F401
     Asset,
@@ -10,6 +11,7 @@ from .ledger import (  # noqa: F401
 )
 from .policy import FundsPolicy  # noqa: F401
 from .requests import (  # noqa: F401
+    DUTY_ACTIONS,
     EDITABLE,
     IN_FLIGHT,
     DisbursementRequest,

@@ -188,6 +188,12 @@ class Clawback(models.Model):
     reason = models.TextField("事由")
     decision_number = models.CharField("决定文号", max_length=80, help_text="领导小组或县政府的决定文号、会议纪要编号。")
     decided_on = models.DateField("决定日期")
+    # The 不合格 evaluation whose decision (002 第十八条) this record carries out, created
+    # in the same transaction as the decision (issue 12); shown on both pages.
+    evaluation = models.ForeignKey(
+        "acceptance.Evaluation", verbose_name="中期绩效评价", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="funds_records",
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 

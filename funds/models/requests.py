@@ -68,7 +68,18 @@ class DisbursementRequest(models.Model):
     )
     purpose = models.TextField("资金用途", help_text="说明本次申请对应的建设内容、完成情况和资金用途。")
     tasks = models.ManyToManyField("etown.Task", verbose_name="对应建设任务", related_name="disbursement_requests")
+    # A progress payment rests on a counted stage acceptance of its contract (004 附件2
+    # 第十二条3; 附件3 第五条（一）：每完成一个阶段性任务要进行验收); one acceptance
+    # supports one progress payment. Chosen on the request form.
+    stage_acceptance = models.ForeignKey(
+        "acceptance.AcceptanceApplication", verbose_name="依据的阶段验收", on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
     status = models.CharField("状态", max_length=30, choices=RequestStatus.choices, default=RequestStatus.DRAFT)
+    # Raised by every write of the request (funds.services.common.bump): the pages carry it
+    # in a hidden field, and a step posted from a page rendered at an older version is
+    # refused as already handled (a double click, or someone else was quicker).
+    version = models.PositiveIntegerField("版本", default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
     )
@@ -157,6 +168,17 @@ class StepAction(models.TextChoices):
     # change and extension requests
     APPROVE = "approve", "批准"
     HIGHER_APPROVAL = "higher_approval", "上级同意"
+
+
+# The steps of judgement of a request (不相容岗位分离): applying, each review, the approval
+# and the payment. One person takes at most one of them on one request, whatever roles
+# they hold (repeating the same one after a return is the same duty). Recording what
+# another body decided (the executive meeting, the higher authority's consent) and
+# running the notice are clerical and not counted.
+DUTY_ACTIONS = (
+    StepAction.SUBMIT, StepAction.OFFICE_APPROVE, StepAction.DEPARTMENT_APPROVE, StepAction.LEADER_APPROVE,
+    StepAction.DISBURSE,
+)
 
 
 class StepBase(models.Model):

@@ -4,7 +4,7 @@ from etown.permissions import visible_etowns
 
 from ..models import ChangeRequest
 from ..workflow import CHANGE_FLOW
-from .requests import queue_q
+from .requests import own_contracts_q, queue_q
 
 
 def change_queue(user):
@@ -16,7 +16,7 @@ def change_queue(user):
 
 
 def visible_changes(user, *, etown=None):
-    qs = ChangeRequest.objects.filter(etown__in=visible_etowns(user).values("pk"))
+    qs = ChangeRequest.objects.filter(own_contracts_q(user), etown__in=visible_etowns(user).values("pk"))
     if etown is not None:
         qs = qs.filter(etown=etown)
     return qs.select_related("etown__county", "contract__contractor").order_by("-pk")

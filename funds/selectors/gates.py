@@ -7,9 +7,13 @@ inspection before disbursement; acceptance: the mid-term evaluation result). A h
 check is called as ``check.func(etown, today=..., request=...)`` and returns
 ``(passed, reason)``; one that raises counts as failed (fail closed).
 
-The money gates are invariants of the contract and cannot be overridden: no one may
-pay beyond the contract or release the retention early. The others may be let pass by
-an office head with a recorded reason (``GateOverride``).
+Whether a gate may be let pass by an office head with a recorded reason
+(``GateOverride``) is declared where it is registered (``Gate.overridable`` here,
+``etown.hub.Check.overridable`` for the other apps' checks) and defaults to NO. The
+money gates are invariants of the contract; overdue or failed rectification (004 附件2
+第十二条3), a failed acceptance, 不合格 and 基本合格 before its rectification is closed
+(002 第十八条) are absolute in the documents. Only what the documents leave to
+discretion (the materials: an original the office holds on paper) may be overridden.
 
 The gates live with the selectors because they only read (the contract's position, the
 request's materials and overrides, the hub's checks) and never write: the services call
@@ -41,7 +45,7 @@ class GateResult:
     passed: bool
     reason: str
     clause: str = ""
-    overridable: bool = True
+    overridable: bool = False
     override: object = None  # the GateOverride that lets it pass, if any
 
     @property
@@ -55,7 +59,7 @@ class GateResult:
     def as_json(self):
         return {
             "key": self.key, "label": self.label, "passed": self.passed, "reason": self.reason,
-            "overridden": self.overridden,
+            "overridable": self.overridable, "overridden": self.overridden,
             "override_reason": self.override.reason if self.overridden else "",
         }
 
@@ -66,7 +70,7 @@ class Gate:
     label: str
     clause: str
     func: Callable  # (ctx) -> (passed, reason)
-    overridable: bool = True
+    overridable: bool = False  # declared here, defaulting to no (see the module docstring)
 
 
 @dataclass
@@ -144,9 +148,11 @@ def _retention(ctx):
 
 REQUIRED_MATERIALS = {
     RequestKind.PREPAYMENT: (MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT),
+    # The stage acceptance report is not an upload: the request names the counted stage
+    # acceptance it rests on, whose report the portal holds (hub check
+    # "acceptance_basis", 004 附件2 第十二条3). An uploaded PDF proves nothing.
     RequestKind.PROGRESS: (
         MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT, MaterialKind.INVOICE, MaterialKind.PROGRESS,
-        MaterialKind.STAGE_ACCEPTANCE,
     ),
     RequestKind.RETENTION: (
         MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT, MaterialKind.INVOICE, MaterialKind.PROGRESS,
@@ -168,7 +174,9 @@ OWN_GATES = [
          overridable=False),
     Gate("prepayment", "预付款在合同约定比例内", "安泽办法第九条（预付比例需在合同上载明）", _prepayment, overridable=False),
     Gate("retention", "尾款待终验合格后拨付", "临猗资金办法第七条（预留 10% 尾款）", _retention, overridable=False),
-    Gate("materials", "申请材料齐全", "临猗资金办法第十二条第4项", _materials),
+    # The one discretionary gate: an original the office holds on paper may stand in
+    # for an upload, at an office head's word with a reason shown in red.
+    Gate("materials", "申请材料齐全", "临猗资金办法第十二条第4项", _materials, overridable=True),
 ]
 
 
@@ -201,7 +209,7 @@ def evaluate(request, *, today, amount=None, position=None, overrides=None):
         results.append(GateResult(gate.key, gate.label, passed, reason, gate.clause, gate.overridable))
     for check in hub.checks_for(HUB_GROUP):
         passed, reason = _run_hub_check(check, request.etown, today, request)
-        results.append(GateResult(f"hub:{check.key}", check.label, passed, reason, "", True))
+        results.append(GateResult(f"hub:{check.key}", check.label, passed, reason, "", check.overridable))
     for result in results:
         override = overrides.get(result.key)
         if override is not None and result.overridable:
@@ -219,7 +227,7 @@ def recorded(request, overrides=()):
     by_key = {o.gate_key: o for o in overrides}
     results = []
     for g in step.gates:
-        result = GateResult(g["key"], g["label"], g["passed"], g["reason"])
+        result = GateResult(g["key"], g["label"], g["passed"], g["reason"], overridable=g.get("overridable", False))
         if g.get("overridden"):
             result.override = by_key.get(g["key"])
         results.append(result)

@@ -6,6 +6,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q
 
 from ..models import LedgerEntry
+from .requests import own_contracts_q
 
 LIVE_ENTRY = Q(reverses__isnull=True, reversal__isnull=True)
 
@@ -18,20 +19,21 @@ def _duplicate_exists():
     )
 
 
-def ledger_entries(etown):
-    """The e-town's ledger, newest first, with what the flags need (one query a page)."""
+def ledger_entries(etown, user=None):
+    """The e-town's ledger, newest first, with what the flags need (one query a page);
+    for a contractor's staff, their own company's contracts only (004 附件2 第十一条)."""
     return (
-        LedgerEntry.objects.filter(etown=etown)
+        LedgerEntry.objects.filter(etown=etown).filter(own_contracts_q(user) if user is not None else Q())
         .select_related("task", "reversal", "reverses", "invoice_file", "payee_contract", "recorded_by")
         .annotate(duplicate_invoice=_duplicate_exists())
         .order_by("-entry_date", "-id")
     )
 
 
-def ledger_page(etown, *, cursor="", per_page=50):
+def ledger_page(etown, *, cursor="", per_page=50, user=None):
     """Keyset pagination (no COUNT over a million rows): ``cursor`` is "date,id" of the
     last row of the previous page. Returns (rows, next_cursor)."""
-    qs = ledger_entries(etown)
+    qs = ledger_entries(etown, user)
     if cursor:
         try:
             day, _, pk = cursor.partition(",")

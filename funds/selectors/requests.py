@@ -7,9 +7,12 @@ from guardian.shortcuts import get_objects_for_user
 from etown.models import ETown, Role
 from etown.permissions import county_scope, has_scope, memberships, visible_etowns
 
-from ..models import DisbursementRequest, GateOverride, RequestKind, RequestStatus
-from ..permissions import finance_department_ids
+from acceptance.selectors.conclusions import counted_stage_acceptances, payment_basis_gate
+
+from ..models import IN_FLIGHT, DisbursementRequest, GateOverride, RequestKind, RequestStatus
+from ..permissions import contract_scoped, finance_department_ids
 from ..workflow import REQUEST_FLOW
+from .policy import policy_for
 
 
 def _county_q(province_wide, county_ids, prefix="etown__county_id"):
@@ -32,7 +35,8 @@ def queue_q(user, flow):
         reportable = get_objects_for_user(
             user, "etown.report_etown", klass=ETown.objects.all(), accept_global_perms=False, with_superuser=False
         )
-        q |= Q(etown__in=reportable.values("pk"), status__in=flow.waiting_on(Role.CONTRACTOR))
+        q |= Q(etown__in=reportable.values("pk"), status__in=flow.waiting_on(Role.CONTRACTOR),
+               contract__contractor_id__in=contract_scoped(user) or ())
     return q
 
 
@@ -59,8 +63,15 @@ def _override_count():
     return Coalesce(Subquery(inner, output_field=IntegerField()), Value(0))
 
 
+def own_contracts_q(user, prefix="contract__"):
+    """A contractor's staff see their own company's contracts only (004 附件2 第十一条:
+    two contractors on one e-town); everyone else every contract they may read."""
+    orgs = contract_scoped(user)
+    return Q() if orgs is None else Q(**{f"{prefix}contractor_id__in": orgs})
+
+
 def visible_requests(user, *, status="", kind="", etown=None):
-    qs = DisbursementRequest.objects.filter(etown__in=visible_etowns(user).values("pk"))
+    qs = DisbursementRequest.objects.filter(own_contracts_q(user), etown__in=visible_etowns(user).values("pk"))
     if etown is not None:
         qs = qs.filter(etown=etown)
     if status in RequestStatus.values:
@@ -72,3 +83,45 @@ def visible_requests(user, *, status="", kind="", etown=None):
         .annotate(override_count=_override_count())
         .order_by("-pk")
     )
+
+
+# The stage acceptance a progress payment rests on (004 附件2 第十二条3) ------------------
+
+
+def _holding():
+    """A request holds its stage acceptance from submission until it is withdrawn or
+    returned; a paid one holds it for good."""
+    return (*IN_FLIGHT, RequestStatus.DISBURSED)
+
+
+def stage_basis_taken(stage_acceptance, *, exclude=None):
+    """Whether another submitted or paid request rests on this stage acceptance."""
+    qs = DisbursementRequest.objects.filter(stage_acceptance=stage_acceptance, status__in=_holding())
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.exists()
+
+
+def available_stage_acceptances(contract_ids, *, request=None):
+    """The counted stage acceptances of these contracts that no other submitted or paid
+    request rests on: the request form's choices (plus the request's own)."""
+    taken = DisbursementRequest.objects.filter(stage_acceptance__isnull=False, status__in=_holding())
+    if request is not None and request.pk:
+        taken = taken.exclude(pk=request.pk)
+    return counted_stage_acceptances(contract_ids).exclude(pk__in=taken.values("stage_acceptance_id"))
+
+
+def acceptance_basis(etown, *, request=None, **context):
+    """The disbursement check that money follows acceptance (registered by funds.hooks on
+    the hub, not overridable): 004 附件2 第十二条3 — a progress payment rests on a counted
+    stage acceptance, the retention on the counted final one (第七条), either held while an
+    objection to its result notice is unresolved; the prepayment follows the contract.
+    Whether a county's progress payments need a stage acceptance is its chain policy
+    (``FundsPolicy.stage_acceptance``, e.g. 安泽 002 asks for none); the retention always
+    needs the final acceptance. The acceptance side is read from acceptance's selector."""
+    if request is not None and request.kind == RequestKind.PROGRESS:
+        policy = policy_for(etown.county)
+        if not policy.stage_acceptance and not request.stage_acceptance_id:
+            clause = policy.chain_clause or "本县拨付程序"
+            return True, f"本县拨付程序不以阶段验收为进度款前提（{clause}）。"
+    return payment_basis_gate(etown, request=request, **context)

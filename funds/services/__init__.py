@@ -16,9 +16,11 @@ from .ledger import (  # noqa: F401
     ledger_record,
     ledger_reverse,
     normalize_invoice,
+    policy_chain_update,
     policy_update,
 )
 from .requests import (  # noqa: F401
+    OBJECTION_NOTE,
     disbursement_add_material,
     disbursement_approve,
     disbursement_create,

@@ -8,6 +8,8 @@ from etown.notifications import notify
 from etown.permissions import memberships, require  # noqa: F401  (require is re-exported to the funds services)
 from etown.services import save_with_history
 
+from ..selectors.duties import duty_refusal
+
 ROLE_LABELS = dict(Role.choices)
 
 
@@ -41,11 +43,45 @@ def lock_contract(contract_id):
     return Contract.objects.select_for_update().get(pk=contract_id)
 
 
+STALE = "该申请已由他人处理（您打开页面之后它已有变化），本次操作未执行。请刷新页面查看最新状态。"
+
+
+def expect_version(obj, version):
+    """The stale-click guard: ``version`` is the one the user's page was rendered from
+    (a hidden field); a step posted from an older page is refused, not taken on the
+    request as it is now (a double click, or someone else was quicker). ``None``: the
+    caller is not a page (a task, a command)."""
+    if version is None:
+        return
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise ValidationError(STALE)
+    if version != obj.version:
+        raise ValidationError(STALE)
+
+
+def bump(obj):
+    """Every write of a request raises its version (see ``expect_version``)."""
+    obj.version = (obj.version or 0) + 1
+
+
+def require_separate_duty(obj, *, action, by):
+    """不相容岗位分离: refuse a second step of judgement by the same person on one
+    request (``funds.selectors.duties``)."""
+    refusal = duty_refusal(obj, by, action)
+    if refusal:
+        raise ValidationError(refusal)
+
+
 def move(obj, *, step_model, to, action, by, role, note="", gates=(), reason_prefix=""):
     """Change ``obj.status`` to ``to``, save it with history (actor and reason) and
-    append a line to its approval trail. Returns the trail line."""
+    append a line to its approval trail. Returns the trail line. A step of judgement
+    by someone who already took another on ``obj`` is refused (不相容岗位分离)."""
+    require_separate_duty(obj, action=action, by=by)
     from_status = obj.status
     obj.status = to
+    bump(obj)
     label = step_model._meta.get_field("action").choices
     action_label = dict(label).get(action, action)
     save_with_history(obj, by=by, reason=f"{reason_prefix}{action_label}" + (f"：{note}" if note else ""))

@@ -15,7 +15,15 @@ from etown.services import save_with_history
 from etown.uploads import DOCUMENTS, IMAGES, PDF, file_store
 
 from ..models import Asset, AssetInspection, AssetState, Clawback, ClawbackBasis, ClawbackKind, FundsPolicy, LedgerEntry
-from ..permissions import can_check_assets, can_edit_policy, can_office_act, can_record_ledger
+from ..permissions import (
+    can_change_chain,
+    can_check_assets,
+    can_edit_policy,
+    can_office_act,
+    can_record_ledger,
+    can_see_contract,
+    contract_scoped,
+)
 from ..selectors.ledger import LIVE_ENTRY
 from ..selectors.positions import contract_position
 from .common import lock_contract, require, require_reason
@@ -57,8 +65,11 @@ def _append(*, contract, by, amount, **fields):
 @transaction.atomic
 def ledger_record(*, etown, contract, entry_date, payee, summary, amount, voucher_number, by, task=None,
                   invoice_number="", invoice_upload=None, payee_contract_upload=None, today=None):
-    """The contractor records one payment out of the special funds."""
+    """The contractor records one payment out of the special funds, on its own
+    company's contract (004 附件2 第十一条: two contractors may share an e-town)."""
     require(can_record_ledger(by, etown))
+    if contract.etown_id == etown.pk:  # another e-town's contract is refused below as bad input
+        require(can_see_contract(by, contract))
     today = today or timezone.localdate()
     errors = {}
     if contract.etown_id != etown.pk:
@@ -106,6 +117,7 @@ def ledger_reverse(*, entry, reason, by, voucher_number="", today=None):
     """Correct an entry by a reversing entry (红字冲销) with the reason; the original
     stays. A corrected payment is then recorded as a new entry."""
     require(can_record_ledger(by, entry.etown))
+    require(can_see_contract(by, entry.contract))
     reason = require_reason(reason, message="请填写冲销原因。")
     today = today or timezone.localdate()
     lock_contract(entry.contract_id)
@@ -128,6 +140,15 @@ def ledger_reverse(*, entry, reason, by, voucher_number="", today=None):
 def asset_create(*, etown, by, name, value, acquired_on, location, ownership, specification="", quantity=1,
                  contract=None, task=None, ledger_entry=None, photo_upload=None):
     require(can_record_ledger(by, etown))
+    orgs = contract_scoped(by)
+    if contract is None and orgs is not None:
+        # A contractor's asset belongs to its own contract: the one it holds on the e-town.
+        own = list(etown.contracts.filter(contractor_id__in=orgs).exclude(status="terminated")[:2])
+        if len(own) != 1:
+            raise ValidationError({"contract": "请选择本企业承担的合同。"})
+        contract = own[0]
+    if contract is not None:
+        require(can_see_contract(by, contract))
     errors = {}
     for field, obj in (("contract", contract), ("task", task), ("ledger_entry", ledger_entry)):
         if obj is not None and obj.etown_id != etown.pk:
@@ -174,7 +195,8 @@ def asset_record_inspection(*, asset, inspected_on, state, by, note="", photo_up
 
 
 @transaction.atomic
-def clawback_record(*, contract, kind, amount, basis, reason, decision_number, decided_on, by, today=None):
+def clawback_record(*, contract, kind, amount, basis, reason, decision_number, decided_on, by, today=None,
+                    evaluation=None):
     """Record a clawback (追回, 安泽办法第九条、第十八条; 临猗资金办法第十六条) or a reduction
     (核减, 安泽办法第十八条). Under the contract's lock: nothing is clawed back beyond
     what was paid, nor reduced below what was paid."""
@@ -203,7 +225,7 @@ def clawback_record(*, contract, kind, amount, basis, reason, decision_number, d
         raise ValidationError({"amount": f"核减金额不能超过尚可拨付的 {position.remaining:,.2f} 元。"})
     record = Clawback(
         etown_id=contract.etown_id, contract=contract, kind=kind, amount=amount, basis=basis, reason=reason.strip(),
-        decision_number=decision_number.strip(), decided_on=decided_on, recorded_by=by,
+        decision_number=decision_number.strip(), decided_on=decided_on, recorded_by=by, evaluation=evaluation,
     )
     return save_with_history(record, by=by, reason=f"登记{record.get_kind_display()}：{reason.strip()}")
 
@@ -224,3 +246,26 @@ def policy_update(*, county, by, reason, finance_department, ledger_contract_thr
     policy.ledger_contract_threshold = ledger_contract_threshold
     policy.notice_workdays = notice_workdays
     return save_with_history(policy, by=by, reason=reason)
+
+
+@transaction.atomic
+def policy_chain_update(*, county, by, reason, confirmed, chain_clause, department_review, leader_approval,
+                        executive_meeting, payment_notice, stage_acceptance):
+    """Change which steps the county's disbursement chain has (issue 12), citing the
+    county's own document: by an office head, with a reason and an explicit
+    confirmation, recorded in the policy's history. Requests already in flight follow
+    the new chain from their next step."""
+    require(can_change_chain(by, county.pk))
+    reason = require_reason(reason, message="请填写修改原因。")
+    if not (chain_clause or "").strip():
+        raise ValidationError({"chain_clause": "请写明本县规定拨付程序的文件及条款。"})
+    if not confirmed:
+        raise ValidationError({"confirmed": "修改拨付程序会改变所有在途和今后的拨付申请的审批环节，请确认后再保存。"})
+    policy = FundsPolicy.objects.select_for_update().filter(county=county).first() or FundsPolicy(county=county)
+    before = dict(policy.chain_labels())
+    policy.department_review, policy.leader_approval = bool(department_review), bool(leader_approval)
+    policy.executive_meeting, policy.payment_notice = bool(executive_meeting), bool(payment_notice)
+    policy.stage_acceptance, policy.chain_clause = bool(stage_acceptance), chain_clause.strip()
+    changed = [f"{'增加' if on else '取消'}“{label}”" for label, on in policy.chain_labels() if before[label] != on]
+    summary = "；".join(changed) or "环节不变"
+    return save_with_history(policy, by=by, reason=f"修改拨付程序（{summary}；依据{policy.chain_clause}）：{reason}")

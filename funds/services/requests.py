@@ -14,7 +14,7 @@ from django.utils import timezone
 from etown.models import LIVE_CONTRACTS, Notice, Role, StoredFile
 from etown.services.notices import notice_create, notice_withdraw
 from etown.recipients import contractor_users, staff
-from etown.services import save_with_history
+from etown.services import contract_lock_terms, save_with_history
 from etown.uploads import DOCUMENTS, file_store
 
 from ..models import (
@@ -28,9 +28,10 @@ from ..models import (
     RequestStep,
     StepAction,
 )
-from ..permissions import can_apply
+from ..permissions import can_apply_for
 from ..selectors import gates as gatekeeping
 from ..selectors.policy import finance_departments, policy_for
+from ..selectors.requests import stage_basis_taken
 from ..workflow import (
     APPROVE,
     DISBURSE,
@@ -39,14 +40,27 @@ from ..workflow import (
     MEETING,
     NOTICE,
     OBJECTION,
+    OPTIONAL_STEPS,
     OVERRIDE,
     REQUEST_FLOW,
     RESUME,
     RETURN,
     SUBMIT,
     WITHDRAW,
+    skipped_statuses,
 )
-from .common import actor_label, add_step, lock_contract, move, require, require_reason, tell
+from .common import (
+    actor_label,
+    add_step,
+    bump,
+    expect_version,
+    lock_contract,
+    move,
+    require,
+    require_reason,
+    require_separate_duty,
+    tell,
+)
 
 S = RequestStatus
 FLOW = REQUEST_FLOW
@@ -56,13 +70,17 @@ def _today(today):
     return today or timezone.localdate()
 
 
-def _locked(request):
+def _locked(request, version=None):
+    """Lock the contract, then the request; ``version``: the one the user's page was
+    rendered from (refused as already handled when the request has changed since)."""
     lock_contract(request.contract_id)
-    return (
+    locked = (
         DisbursementRequest.objects.select_for_update(of=("self",))
         .select_related("etown__county", "contract__contractor", "notice")
         .get(pk=request.pk)
     )
+    expect_version(locked, version)
+    return locked
 
 
 def _expect(request, *statuses):
@@ -81,11 +99,33 @@ def _gated(request, *, today, amount=None):
 
 
 def _move(request, **kwargs):
+    """Move along the chain; a step the county's policy does not have is skipped
+    (funds.workflow.OPTIONAL_STEPS; issue 12), and the trail line says so."""
+    policy = policy_for(request.etown.county)
+    skipped = skipped_statuses(policy)
+    landing = FLOW.landing(kwargs["to"], skipped, request)
+    if landing != kwargs["to"]:
+        passed, status = [], kwargs["to"]
+        while status in skipped:
+            passed.append(next(str(policy._meta.get_field(f).verbose_name) for f, st in OPTIONAL_STEPS.items() if st == status))
+            status = FLOW.landing(status, {status}, request)
+        basis = f"，依据{policy.chain_clause}" if policy.chain_clause else ""
+        kwargs["note"] = (kwargs.get("note") or "") + f"（本县拨付程序无“{'、'.join(passed)}”环节{basis}）"
+        kwargs["to"] = landing
     return move(request, step_model=RequestStep, **kwargs)
 
 
-def _check_fields(*, contract, kind, amount, purpose, tasks):
+def _bump_saved(request):
+    """A change beside the row (materials): raise its version all the same."""
+    bump(request)
+    DisbursementRequest.objects.filter(pk=request.pk).update(version=request.version)
+
+
+def _check_fields(*, contract, kind, amount, purpose, tasks, stage_acceptance=None, request=None):
     errors = {}
+    basis = _check_basis(contract=contract, kind=kind, stage_acceptance=stage_acceptance, request=request)
+    if basis:
+        errors["stage_acceptance"] = basis
     if kind not in RequestKind.values:
         errors["kind"] = "请选择拨付类型。"
     if amount is None or amount <= 0:
@@ -104,6 +144,25 @@ def _check_fields(*, contract, kind, amount, purpose, tasks):
     return tasks
 
 
+def _check_basis(*, contract, kind, stage_acceptance, request=None):
+    """A progress payment names a counted stage acceptance of its own contract that no
+    other live request rests on (004 附件2 第十二条3); other kinds name none. A draft may
+    be saved before it is chosen; that one is named at all, and still counts when the
+    request moves, is the non-overridable check ``hub:acceptance_basis``
+    (acceptance.selectors.conclusions), run at submission and at every step."""
+    if kind != RequestKind.PROGRESS:
+        return "只有进度款需要选择依据的阶段验收。" if stage_acceptance is not None else ""
+    if stage_acceptance is None:
+        return ""  # a draft may wait for it; the check refuses the submission without one
+    if stage_acceptance.contract_id != contract.pk or stage_acceptance.kind != "stage":
+        return "请选择本合同的阶段验收。"
+    if not stage_acceptance.is_counted:
+        return "所选阶段验收的结论尚未生效（须经领导小组审批、县政府审核并公示期满无异议）。"
+    if stage_basis_taken(stage_acceptance, exclude=request):
+        return "所选阶段验收已是另一笔进度款的拨付依据。"
+    return ""
+
+
 def _store_material(request, kind, upload, by):
     if kind not in MaterialKind.values:
         raise ValidationError({"kind": "请选择材料类别。"})
@@ -118,12 +177,15 @@ def _store_material(request, kind, upload, by):
 
 
 @transaction.atomic
-def disbursement_create(*, contract, kind, amount, purpose, tasks, by, materials=()):
-    """A draft request of the contractor (``materials``: [(kind, upload)])."""
-    require(can_apply(by, contract.etown))
-    tasks = _check_fields(contract=contract, kind=kind, amount=amount, purpose=purpose, tasks=tasks)
+def disbursement_create(*, contract, kind, amount, purpose, tasks, by, materials=(), stage_acceptance=None):
+    """A draft request of the contractor (``materials``: [(kind, upload)]); a progress
+    payment names the counted stage acceptance it rests on (``stage_acceptance``)."""
+    require(can_apply_for(by, contract))  # the contract's own company (附件2 第十一条: two on one e-town)
+    tasks = _check_fields(contract=contract, kind=kind, amount=amount, purpose=purpose, tasks=tasks,
+                          stage_acceptance=stage_acceptance)
     request = DisbursementRequest(
-        etown=contract.etown, contract=contract, kind=kind, amount=amount, purpose=purpose.strip(), created_by=by
+        etown=contract.etown, contract=contract, kind=kind, amount=amount, purpose=purpose.strip(), created_by=by,
+        stage_acceptance=stage_acceptance,
     )
     save_with_history(request, by=by, reason="起草拨付申请")
     request.tasks.set(tasks)
@@ -134,12 +196,16 @@ def disbursement_create(*, contract, kind, amount, purpose, tasks, by, materials
 
 
 @transaction.atomic
-def disbursement_update(*, request, kind, amount, purpose, tasks, by, reason="修改申请"):
+def disbursement_update(*, request, kind, amount, purpose, tasks, by, reason="修改申请", stage_acceptance=None):
     require(FLOW.only(EDIT).may(by, request.etown))
+    require(can_apply_for(by, request.contract))
     request = _locked(request)
     _expect(request, *FLOW.statuses(EDIT))
-    tasks = _check_fields(contract=request.contract, kind=kind, amount=amount, purpose=purpose, tasks=tasks)
+    tasks = _check_fields(contract=request.contract, kind=kind, amount=amount, purpose=purpose, tasks=tasks,
+                          stage_acceptance=stage_acceptance, request=request)
     request.kind, request.amount, request.purpose = kind, amount, purpose.strip()
+    request.stage_acceptance = stage_acceptance
+    bump(request)
     save_with_history(request, by=by, reason=reason)
     request.tasks.set(tasks)
     return request
@@ -148,8 +214,10 @@ def disbursement_update(*, request, kind, amount, purpose, tasks, by, reason="�
 @transaction.atomic
 def disbursement_add_material(*, request, kind, upload, by):
     require(FLOW.only(MATERIAL).may(by, request.etown))
+    require(can_apply_for(by, request.contract))
     request = _locked(request)
     _expect(request, *FLOW.statuses(MATERIAL))
+    _bump_saved(request)
     return _store_material(request, kind, upload, by)
 
 
@@ -157,8 +225,10 @@ def disbursement_add_material(*, request, kind, upload, by):
 def disbursement_remove_material(*, material, by):
     request = material.request
     require(FLOW.only(MATERIAL).may(by, request.etown))
+    require(can_apply_for(by, request.contract))
     request = _locked(request)
     _expect(request, *FLOW.statuses(MATERIAL))
+    _bump_saved(request)
     material.delete()  # the StoredFile stays: an uploaded file is never destroyed
 
 
@@ -166,15 +236,22 @@ def disbursement_remove_material(*, material, by):
 
 
 @transaction.atomic
-def disbursement_submit(*, request, by, today=None):
+def disbursement_submit(*, request, by, today=None, version=None):
     today = _today(today)
     submit = FLOW.only(SUBMIT)
     require(submit.may(by, request.etown))
-    request = _locked(request)
+    require(can_apply_for(by, request.contract))
+    request = _locked(request, version)
     _expect(request, *FLOW.statuses(SUBMIT))
     resubmission = request.status == S.RETURNED
+    # Under the contract's lock: two drafts naming the same stage acceptance cannot both go in.
+    if request.stage_acceptance_id and stage_basis_taken(request.stage_acceptance, exclude=request):
+        raise ValidationError({"stage_acceptance": "所选阶段验收已是另一笔进度款的拨付依据，请修改申请。"})
     request.submitted_at = timezone.now()  # its place in the contract's queue
     results = _gated(request, today=today)
+    # From the first submitted request on, the contract's money terms change only through
+    # an approved change or extension (004 附件2 第九条、第十条; issue 11).
+    contract_lock_terms(contract=request.contract, by=by)
     step = _move(request, to=submit.to, action=submit.record, by=by, role=submit.role,
                  note="退回后重新提交" if resubmission else "", gates=results)
     tell(staff(county_id=request.etown.county_id, role=Role.OFFICE),
@@ -184,15 +261,18 @@ def disbursement_submit(*, request, by, today=None):
 
 
 @transaction.atomic
-def disbursement_approve(*, request, by, note="", today=None):
+def disbursement_approve(*, request, by, note="", today=None, version=None):
     """Approve the request at its current review step (office, finance bureau or
-    leading group, by status)."""
+    leading group, by status). ``version``: the one the approver's page showed (a stale
+    second click must not approve the next step); without it (a task, a command), the
+    status of the ``request`` passed in stands for what the caller saw."""
     today = _today(today)
-    seen = request.status  # what the approver saw: a stale second click must not approve the next step
-    request = _locked(request)
-    _expect(request, *(status for status in FLOW.statuses(APPROVE) if status == seen))
+    seen = request.status
+    request = _locked(request, version)
+    _expect(request, *(status for status in FLOW.statuses(APPROVE) if status == seen or version is not None))
     (approve,) = FLOW.at(request.status, APPROVE)
     require(approve.may(by, request.etown))
+    require_separate_duty(request, action=approve.record, by=by)
     results = _gated(request, today=today)
     step = _move(request, to=approve.to, action=approve.record, by=by, role=approve.role, note=(note or "").strip(),
                  gates=results)
@@ -201,13 +281,13 @@ def disbursement_approve(*, request, by, note="", today=None):
 
 
 @transaction.atomic
-def disbursement_record_meeting(*, request, meeting_date, minutes_number, by, note="", today=None):
+def disbursement_record_meeting(*, request, meeting_date, minutes_number, by, note="", today=None, version=None):
     """The county executive meeting (县政府常务会议) passed the disbursement (002 第十条、
     第十二条). A meeting that did not pass it is recorded as a return."""
     today = _today(today)
     meeting = FLOW.only(MEETING)
     require(meeting.may(by, request.etown))
-    request = _locked(request)
+    request = _locked(request, version)
     _expect(request, *FLOW.statuses(MEETING))
     errors = {}
     if meeting_date is None:
@@ -224,14 +304,25 @@ def disbursement_record_meeting(*, request, meeting_date, minutes_number, by, no
     return _move(request, to=meeting.to, action=meeting.record, by=by, role=meeting.role, note=text, gates=results)
 
 
+def _chain_text(policy, request):
+    """The steps the request went through, in the notice's words (the county's chain)."""
+    reviewed = "领导小组办公室、县财政局审核" if policy.department_review else "领导小组办公室审核"
+    parts = [reviewed]
+    if policy.leader_approval:
+        parts.append("领导小组审批")
+    text = "，".join(parts)
+    if policy.executive_meeting:
+        text += f"，并经县政府常务会议审议通过（纪要 {request.meeting_minutes}）"
+    return text
+
+
 def _publish_notice(request, *, by, start_date):
     policy = policy_for(request.etown.county)
     contract = request.contract
     body = (
         f"根据项目建设合同和专项资金管理办法，{request.etown.name}项目承办企业{contract.contractor.name}"
         f"申请拨付专项资金{request.get_kind_display()} {request.amount:,.2f} 元，"
-        f"用于：{request.purpose}。该申请已经领导小组办公室、县财政局审核，领导小组审批，"
-        f"并经县政府常务会议审议通过（纪要 {request.meeting_minutes}）。"
+        f"用于：{request.purpose}。该申请已经{_chain_text(policy, request)}。"
         f"现予公示，公示期 {policy.notice_workdays} 个工作日。如有异议，请在公示期内通过意见窗口或举报窗口反映。"
     )
     return notice_create(
@@ -242,13 +333,13 @@ def _publish_notice(request, *, by, start_date):
 
 
 @transaction.atomic
-def disbursement_start_notice(*, request, by, start_date=None, today=None):
+def disbursement_start_notice(*, request, by, start_date=None, today=None, version=None):
     """Publish the notice in the public column: at least 5 working days (004 附件2
     第十二条第3项), counted on the statutory calendar."""
     today = _today(today)
     notice = FLOW.only(NOTICE)
     require(notice.may(by, request.etown))
-    request = _locked(request)
+    request = _locked(request, version)
     _expect(request, *FLOW.statuses(NOTICE))
     start_date = start_date or today
     if start_date < today:
@@ -257,6 +348,9 @@ def disbursement_start_notice(*, request, by, start_date=None, today=None):
     request.notice = _publish_notice(request, by=by, start_date=start_date)
     text = f"公示 {request.notice.start_date:%Y年%-m月%-d日} 至 {request.notice.end_date:%Y年%-m月%-d日}（{request.notice.workdays} 个工作日）"
     return _move(request, to=notice.to, action=notice.record, by=by, role=notice.role, note=text, gates=results)
+
+
+OBJECTION_NOTE = "收到公示异议，申请暂停，待办公室核查处理"
 
 
 @transaction.atomic
@@ -280,24 +374,27 @@ def disbursement_record_objection(*, request, text, by=None, submission=None, no
     )
     actor = by if submission is None else None
     role = objected.role if actor is not None else None
+    # The step and the history row (which the contractor and the agency read) say that an
+    # objection came, never what it says (issue 14: the text stays on ``Objection``).
+    note = OBJECTION_NOTE
     if request.status in FLOW.statuses(OBJECTION) and notice.pk == request.notice_id:
-        _move(request, to=objected.to, action=objected.record, by=actor, role=role, note=text)
+        _move(request, to=objected.to, action=objected.record, by=actor, role=role, note=note)
     else:
-        add_step(request, step_model=RequestStep, action=objected.record, by=actor, role=role, note=text)
+        add_step(request, step_model=RequestStep, action=objected.record, by=actor, role=role, note=note)
     tell(staff(county_id=request.etown.county_id, role=Role.OFFICE),
          title=f"拨付公示收到异议：{request.etown.name}", obj=request, body=text[:200])
     return objection
 
 
 @transaction.atomic
-def disbursement_resume_notice(*, request, resolution, by, start_date=None, today=None):
+def disbursement_resume_notice(*, request, resolution, by, start_date=None, today=None, version=None):
     """The office found the objection unfounded: record how it was dealt with and
     publish a new full notice period (the old notice is withdrawn)."""
     today = _today(today)
     resume = FLOW.only(RESUME)
     require(resume.may(by, request.etown))
     resolution = require_reason(resolution, "resolution", "请填写异议核查处理结果。")
-    request = _locked(request)
+    request = _locked(request, version)
     _expect(request, *FLOW.statuses(RESUME))
     start_date = start_date or today
     if start_date < today:
@@ -313,21 +410,26 @@ def disbursement_resume_notice(*, request, resolution, by, start_date=None, toda
 
 
 @transaction.atomic
-def disbursement_disburse(*, request, disbursed_on, amount, voucher_number, by, voucher_upload=None, today=None):
+def disbursement_disburse(*, request, disbursed_on, amount, voucher_number, by, voucher_upload=None, today=None,
+                          version=None):
     """The finance bureau pays (004 附件2 第三条、第六条; 002 第十二条), only after the
     notice has ended with no objection, and only within the gates for the amount paid."""
     today = _today(today)
     disburse = FLOW.only(DISBURSE)
     require(disburse.may(by, request.etown))
-    request = _locked(request)
+    request = _locked(request, version)
     _expect(request, *FLOW.statuses(DISBURSE))
+    require_separate_duty(request, action=disburse.record, by=by)  # before the voucher is stored
     notice = request.notice
-    if notice is None or notice.withdrawn_at:
-        raise ValidationError("该申请没有有效的拨付公示。")
-    if today <= notice.end_date:
-        raise ValidationError(f"公示期至 {notice.end_date:%Y年%-m月%-d日} 结束，期满无异议后方可拨付。")
-    if request.objections.filter(notice=notice, resolved_at__isnull=True).exists():
-        raise ValidationError("公示期间收到的异议尚未处理，不能拨付。")
+    # A county whose chain has no notice before paying (安泽办法第十二条; issue 12) pays
+    # after the executive meeting; a notice that was published still binds.
+    if policy_for(request.etown.county).payment_notice or notice is not None:
+        if notice is None or notice.withdrawn_at:
+            raise ValidationError("该申请没有有效的拨付公示。")
+        if today <= notice.end_date:
+            raise ValidationError(f"公示期至 {notice.end_date:%Y年%-m月%-d日} 结束，期满无异议后方可拨付。")
+        if request.objections.filter(notice=notice, resolved_at__isnull=True).exists():
+            raise ValidationError("公示期间收到的异议尚未处理，不能拨付。")
     errors = {}
     if amount is None or amount <= 0:
         errors["amount"] = "拨付金额须大于 0。"
@@ -337,7 +439,7 @@ def disbursement_disburse(*, request, disbursed_on, amount, voucher_number, by, 
         errors["disbursed_on"] = "请填写拨付日期。"
     elif disbursed_on > today:
         errors["disbursed_on"] = "拨付日期不能晚于今天。"
-    elif disbursed_on <= notice.end_date:
+    elif notice is not None and disbursed_on <= notice.end_date:
         errors["disbursed_on"] = "拨付日期须在公示期满之后。"
     if not (voucher_number or "").strip():
         errors["voucher_number"] = "请填写支付凭证号。"
@@ -356,12 +458,12 @@ def disbursement_disburse(*, request, disbursed_on, amount, voucher_number, by, 
 
 
 @transaction.atomic
-def disbursement_return(*, request, reason, by):
+def disbursement_return(*, request, reason, by, version=None):
     """Return the request to the contractor with a reason, at any in-flight step."""
     reason = require_reason(reason, message="请填写退回原因。")
     seen = request.status
-    request = _locked(request)
-    _expect(request, *(status for status in FLOW.statuses(RETURN) if status == seen))
+    request = _locked(request, version)
+    _expect(request, *(status for status in FLOW.statuses(RETURN) if status == seen or version is not None))
     returners = FLOW.at(request.status, RETURN)
     returner = next((step for step in returners if step.may(by, request.etown)), None)
     if returner is None:
@@ -374,34 +476,39 @@ def disbursement_return(*, request, reason, by):
 
 
 @transaction.atomic
-def disbursement_withdraw(*, request, reason, by):
+def disbursement_withdraw(*, request, reason, by, version=None):
     """The contractor withdraws a request the office has not acted on yet."""
     withdraw = FLOW.only(WITHDRAW)
     require(withdraw.may(by, request.etown))
+    require(can_apply_for(by, request.contract))
     reason = require_reason(reason, message="请填写撤回原因。")
-    request = _locked(request)
+    request = _locked(request, version)
     _expect(request, *FLOW.statuses(WITHDRAW))
     return _move(request, to=withdraw.to, action=withdraw.record, by=by, role=withdraw.role, note=reason)
 
 
 @transaction.atomic
-def gate_override_record(*, request, gate_key, reason, by, today=None):
-    """An office head lets the request pass one failing gate, with a reason. The money
-    gates (contract amount, prepayment ratio, retention) cannot be overridden."""
+def gate_override_record(*, request, gate_key, reason, by, today=None, version=None):
+    """An office head lets the request pass one failing gate, with a reason. Only a gate
+    registered as overridable may be (``funds.selectors.gates``: the materials); the
+    money gates and the absolute prohibitions of the documents (rectification 004 附件2
+    第十二条3, acceptance, evaluation 002 第十八条) are refused here whoever asks, whatever
+    path (page, admin, command) calls this."""
     today = _today(today)
     override_step = FLOW.only(OVERRIDE)
     require(override_step.may(by, request.etown))
     reason = require_reason(reason, message="请填写例外放行的理由。")
-    request = _locked(request)
+    request = _locked(request, version)
     _expect(request, *FLOW.statuses(OVERRIDE))
     results = {r.key: r for r in gatekeeping.evaluate(request, today=today)}
     gate = results.get(gate_key)
     if gate is None:
         raise ValidationError({"gate_key": "没有这项拨付条件。"})
-    if not gate.overridable:
-        raise ValidationError({"gate_key": f"“{gate.label}”是资金安全的硬性条件，不能例外放行。"})
     if gate.passed:
         raise ValidationError({"gate_key": f"“{gate.label}”目前已满足，无需放行。"})
+    if not gate.overridable:
+        kind = "资金安全的硬性条件" if gate.clause else "文件规定的禁止性条件"  # own gates carry their clause
+        raise ValidationError({"gate_key": f"“{gate.label}”是{kind}，任何人不能例外放行。"})
     if gate.override is not None:
         raise ValidationError({"gate_key": f"“{gate.label}”已记录过例外放行。"})
     override = GateOverride.objects.create(
@@ -410,6 +517,7 @@ def gate_override_record(*, request, gate_key, reason, by, today=None):
     )
     add_step(request, step_model=RequestStep, action=override_step.record, by=by, role=override_step.role,
              note=f"例外放行“{gate.label}”（{gate.reason}）：{reason}")
+    bump(request)
     save_with_history(request, by=by, reason=f"负责人例外放行“{gate.label}”：{reason}")
     return override
 

@@ -8,10 +8,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from etown.models import Job
+from etown.models.jobs import FUNDS_EXPORT
 from etown.permissions import get_etown_for
+from etown.services.jobs import job_enqueue
 
 from ..exports.approval_form import approval_form_pdf
-from ..tasks import export_etown
+from ..exports.ledger import WRITERS
 from .requests import _get
 
 
@@ -19,12 +22,18 @@ from .requests import _get
 @require_POST
 def export(request, pk, what):
     etown = get_etown_for(request.user, pk)
-    back = "funds:ledger" if what == "ledger" else "funds:assets"
-    result = export_etown.delay(etown.pk, what, request.user.pk)
-    if result.ready():  # eager mode (no broker): the file is there already
-        return redirect("file_download", result.get())
-    messages.info(request, "导出文件正在生成，完成后将在“通知”中提供下载链接。")
-    return redirect(back, etown.pk)
+    # A background job (issue 13): recorded, published after the commit with short
+    # timeouts; the user follows it on 我的导出, where a broker outage says so.
+    job = job_enqueue(kind=FUNDS_EXPORT, by=request.user, args=[etown.pk, what, request.user.pk], county=etown.county,
+                      etown=etown, title=f"{etown.name}{WRITERS[what][1]}")
+    job.refresh_from_db()
+    if job.state == Job.State.DONE and job.result_id:  # embedded mode: built already
+        return redirect("file_download", job.result_id)
+    if job.publish_error:
+        messages.warning(request, "任务队列暂不可用：导出已记录为排队中，系统恢复后将自动生成，无需重复操作。")
+    else:
+        messages.info(request, "导出文件正在生成，完成后可在“我的导出”下载，也会在“通知”中提供下载链接。")
+    return redirect("job_list")
 
 
 @login_required

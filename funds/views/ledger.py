@@ -1,6 +1,7 @@
 """The special-funds ledger (专账) and the asset register (资产台账) of an e-town."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,9 +11,18 @@ from etown.views.common import paginate, run_service
 from .. import services
 from ..forms.ledger import AssetForm, AssetInspectionForm, LedgerForm, ReverseForm
 from ..models import Asset, LedgerEntry
-from ..permissions import can_check_assets, can_record_ledger
+from ..permissions import can_check_assets, can_record_ledger, can_see_contract, contract_scoped
 from ..selectors.ledger import entry_flags, ledger_page
 from ..selectors.policy import policy_for
+from ..selectors.requests import own_contracts_q
+
+
+def _own_contracts(form, user):
+    """A contractor's staff record on their own company's contracts only (附件2 第十一条)."""
+    orgs = contract_scoped(user)
+    if orgs is not None and "contract" in form.fields:
+        form.fields["contract"].queryset = form.fields["contract"].queryset.filter(contractor_id__in=orgs)
+    return form
 
 
 @login_required
@@ -21,7 +31,7 @@ def ledger(request, pk):
     rows; no COUNT)."""
     etown = get_etown_for(request.user, pk)
     threshold = policy_for(etown.county).ledger_contract_threshold
-    rows, next_cursor = ledger_page(etown, cursor=request.GET.get("after", ""))
+    rows, next_cursor = ledger_page(etown, cursor=request.GET.get("after", ""), user=request.user)
     return render(request, "funds/ledger.html", {
         "etown": etown,
         "rows": [(e, entry_flags(e, threshold)) for e in rows],
@@ -37,7 +47,8 @@ def ledger(request, pk):
 def ledger_create(request, pk):
     etown = get_etown_for(request.user, pk, write=can_record_ledger)
     threshold = policy_for(etown.county).ledger_contract_threshold
-    form = LedgerForm(request.POST or None, request.FILES or None, etown=etown, threshold=threshold)
+    form = _own_contracts(LedgerForm(request.POST or None, request.FILES or None, etown=etown, threshold=threshold),
+                          request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         entry = run_service(
@@ -61,6 +72,8 @@ def ledger_create(request, pk):
 @require_POST
 def ledger_reverse(request, pk):
     entry = get_child_for(request.user, LedgerEntry, pk, write=can_record_ledger)
+    if not can_see_contract(request.user, entry.contract):  # another contractor's entry
+        raise Http404("记录不存在")
     form = ReverseForm(request.POST)
     if form.is_valid() and run_service(form, services.ledger_reverse, entry=entry, by=request.user, **form.cleaned_data):
         messages.success(request, "已冲销。如需更正，请重新登记正确的支出。")
@@ -72,7 +85,8 @@ def ledger_reverse(request, pk):
 @login_required
 def assets(request, pk):
     etown = get_etown_for(request.user, pk)
-    qs = etown.assets.select_related("task", "photo", "contract").order_by("-acquired_on", "-pk")
+    qs = etown.assets.filter(own_contracts_q(request.user)).select_related("task", "photo", "contract").order_by(
+        "-acquired_on", "-pk")
     state = request.GET.get("state", "")
     if state:
         qs = qs.filter(state=state)
@@ -90,7 +104,7 @@ def assets(request, pk):
 @login_required
 def asset_create(request, pk):
     etown = get_etown_for(request.user, pk, write=can_record_ledger)
-    form = AssetForm(request.POST or None, request.FILES or None, etown=etown)
+    form = _own_contracts(AssetForm(request.POST or None, request.FILES or None, etown=etown), request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         if run_service(form, services.asset_create, etown=etown, by=request.user, photo_upload=data.pop("photo"), **data):

@@ -8,17 +8,20 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from etown.models import Contract, County
 from etown.permissions import county_scope, get_etown_for, visible_etowns
 from etown.views.common import paginate, run_service
 
 from .. import services
-from ..forms.ledger import ClawbackForm
-from ..forms.policy import PolicyForm
-from ..models import AssetState, Clawback, ChangeRequest, RequestStatus
-from ..permissions import can_apply, can_edit_policy, can_office_act, can_record_ledger
+from ..services import clawbacks
+from ..forms.ledger import ClawbackForm, ProposalConfirmForm, ProposalDismissForm
+from ..forms.policy import ChainForm, PolicyForm
+from ..models import AssetState, Clawback, ClawbackProposal, ChangeRequest, RequestStatus
+from ..permissions import can_apply, can_change_chain, can_edit_policy, can_office_act, can_record_ledger
 from ..selectors.changes import change_queue
 from ..selectors.ledger import ledger_flag_counts
 from ..selectors.policy import policy_for
@@ -87,7 +90,9 @@ def etown_overview(request, pk):
         "policy": policy,
         "requests": visible_requests(request.user, etown=etown)[:10],
         "changes": ChangeRequest.objects.filter(etown=etown).select_related("contract").order_by("-pk")[:10],
-        "clawbacks": Clawback.objects.filter(etown=etown).select_related("contract", "recorded_by"),
+        "clawbacks": Clawback.objects.filter(etown=etown).select_related("contract", "recorded_by", "evaluation"),
+        # Issue 12: clawback proposals (002 第九条) for the office to confirm or dismiss.
+        "proposals": ClawbackProposal.objects.filter(etown=etown).select_related("contract", "clawback", "decided_by"),
         "assets": [(label, assets.get(value, 0), value) for value, label in AssetState.choices],
         "chart": chart_data(funds, disbursed),
         "can_apply": can_apply(request.user, etown),
@@ -130,3 +135,49 @@ def policy_edit(request, county_pk):
             messages.success(request, "专项资金设置已保存。")
             return redirect("funds:home")
     return render(request, "funds/form.html", {"form": form, "title": f"专项资金设置 · {county.name}"})
+
+
+@login_required
+def policy_chain_edit(request, county_pk):
+    """The county's disbursement chain (issue 12): office heads change it, with a reason
+    and a confirmation; everyone else of the county reads it here."""
+    county = get_object_or_404(County, pk=county_pk)
+    province_wide, counties = county_scope(request.user)
+    if not province_wide and county.pk not in counties:
+        raise Http404("区县不存在")
+    policy = policy_for(county)
+    verdict = can_change_chain(request.user, county.pk)
+    if request.method == "POST" and not verdict:
+        raise PermissionDenied(verdict.reason)
+    initial = {f: getattr(policy, f) for f in policy.CHAIN_FIELDS}
+    initial["chain_clause"] = policy.chain_clause
+    form = ChainForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.policy_chain_update, county=county, by=request.user, **form.cleaned_data):
+            messages.success(request, "拨付程序已修改，并记入变更历史。")
+            return redirect("funds:chain", county.pk)
+    history = policy.history.select_related("history_user").order_by("-history_date")[:20] if policy.pk else ()
+    return render(request, "funds/chain.html", {
+        "form": form, "county": county, "policy": policy, "can_change": bool(verdict), "history": history,
+        "title": f"拨付程序 · {county.name}",
+    })
+
+
+@login_required
+@require_POST
+def proposal_act(request, pk, action):
+    """Confirm (a clawback of the amount given) or dismiss (with a reason) a clawback
+    proposal: the county's office."""
+    if action not in ("confirm", "dismiss"):
+        raise Http404("操作不存在")
+    proposal = get_object_or_404(ClawbackProposal.objects.select_related("contract__etown"), pk=pk)
+    etown = get_etown_for(request.user, proposal.etown_id, write=can_office_act)
+    form = ProposalConfirmForm(request.POST) if action == "confirm" else ProposalDismissForm(request.POST)
+    if form.is_valid():
+        service = clawbacks.clawback_proposal_confirm if action == "confirm" else clawbacks.clawback_proposal_dismiss
+        if run_service(form, service, proposal=proposal, by=request.user, **form.cleaned_data):
+            messages.success(request, "追回建议已处理。")
+            return redirect(proposal.get_absolute_url())
+    for field, errors in form.errors.items():
+        messages.error(request, "；".join(errors))
+    return redirect(reverse("funds:etown", args=[etown.pk]) + f"#proposal-{proposal.pk}")

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from etown.permissions import get_child_for, get_etown_for, require
+from etown.permissions import can_read_citizen_text, get_child_for, get_etown_for, require
 from etown.signals import notice_objected
 from etown.views.common import apply_service_errors, paginate, querystring_without_page, run_service
 
@@ -26,8 +26,9 @@ from ..forms.requests import (
     ResumeForm,
 )
 from ..models import DisbursementRequest, RequestKind, RequestMaterial, RequestStatus
-from ..permissions import can_apply
+from ..permissions import can_apply, can_see_contract, contract_scoped
 from ..selectors import gates
+from ..selectors.duties import duty_refusal
 from ..selectors.positions import contract_position
 from ..selectors.requests import visible_requests
 from ..workflow import DISBURSE, EDIT, MEETING, NOTICE, OBJECTION, REQUEST_FLOW, RESUME
@@ -37,8 +38,24 @@ S = RequestStatus
 
 
 def _get(user, pk, write=None):
-    return get_child_for(user, DisbursementRequest, pk, write=write,
-                         related=("contract__contractor", "notice", "created_by", "voucher_file"))
+    """Fetch and authorise (404 outside the e-town, 403 for a wrong role); another
+    contractor's contract on the same e-town is a 404 too (004 附件2 第十一条)."""
+    dr = get_child_for(user, DisbursementRequest, pk, write=write,
+                       related=("contract__contractor", "notice", "created_by", "voucher_file", "stage_acceptance"))
+    if not can_see_contract(user, dr.contract):
+        raise Http404("记录不存在")
+    return dr
+
+
+def _own_contracts(form, user):
+    """The request form offers a contractor its own company's contracts only."""
+    orgs = contract_scoped(user)
+    if orgs is not None:
+        form.fields["contract"].queryset = form.fields["contract"].queryset.filter(contractor_id__in=orgs)
+        if "stage_acceptance" in form.fields:
+            form.fields["stage_acceptance"].queryset = form.fields["stage_acceptance"].queryset.filter(
+                contract__contractor_id__in=orgs)
+    return form
 
 
 @login_required
@@ -54,11 +71,12 @@ def request_list(request):
 @login_required
 def request_create(request, pk):
     etown = get_etown_for(request.user, pk, write=can_apply)
-    form = RequestForm(request.POST or None, etown=etown)
+    form = _own_contracts(RequestForm(request.POST or None, etown=etown), request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         created = run_service(form, services.disbursement_create, contract=data["contract"], kind=data["kind"],
-                              amount=data["amount"], purpose=data["purpose"], tasks=data["tasks"], by=request.user)
+                              amount=data["amount"], purpose=data["purpose"], tasks=data["tasks"], by=request.user,
+                              stage_acceptance=data.get("stage_acceptance"))
         if created:
             messages.success(request, "申请已保存为草稿。请上传申请材料，核对拨付条件后提交。")
             return redirect(created)
@@ -72,13 +90,14 @@ def request_edit(request, pk):
         messages.error(request, "该申请已提交，不能修改。")  # a wrong state is a message, not a 403
         return redirect(dr)
     initial = {"contract": dr.contract, "kind": dr.kind, "amount": dr.amount, "purpose": dr.purpose,
-               "tasks": list(dr.tasks.all())}
-    form = RequestForm(request.POST or None, etown=dr.etown, initial=initial)
+               "tasks": list(dr.tasks.all()), "stage_acceptance": dr.stage_acceptance_id}
+    form = _own_contracts(RequestForm(request.POST or None, etown=dr.etown, initial=initial, request=dr), request.user)
     form.fields["contract"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if run_service(form, services.disbursement_update, request=dr, kind=data["kind"], amount=data["amount"],
-                       purpose=data["purpose"], tasks=data["tasks"], by=request.user):
+                       purpose=data["purpose"], tasks=data["tasks"], by=request.user,
+                       stage_acceptance=data.get("stage_acceptance")):
             messages.success(request, "申请已保存。")
             return redirect(dr)
     return render(request, "funds/request_form.html", {"form": form, "etown": dr.etown, "title": f"修改申请 {dr.code}", "dr": dr})
@@ -93,10 +112,19 @@ def _actions(user, dr, today):
     }
     acts = {}
     for action in REQUEST_FLOW.actions(user, dr):
+        if any(duty_refusal(dr, user, step.record) for step in REQUEST_FLOW.at(dr.status, action) if step.to):
+            continue  # 不相容岗位分离: the service would refuse it; the page says why (``separated``)
         if action in DONE:
             form_class = ACTION_FORMS.get(action)
             acts[action] = form_class(prefix=action, initial=initial.get(action)) if form_class else None
     return acts
+
+
+def _separated(user, dr):
+    """Why the user, who holds the role of the step now due, may not take it: they took
+    another step of judgement on this request (不相容岗位分离)."""
+    steps = [s for s in REQUEST_FLOW.table.get(dr.status, ()) if s.to and s.may(user, dr.etown)]
+    return sorted({r for r in (duty_refusal(dr, user, s.record) for s in steps) if r})
 
 
 def _render_detail(request, dr, *, bound=None, status=200):
@@ -121,9 +149,11 @@ def _render_detail(request, dr, *, bound=None, status=200):
         "steps": dr.steps.select_related("actor"),
         "overrides": overrides,
         "objections": dr.objections.select_related("recorded_by", "resolved_by"),
+        "objection_text_visible": can_read_citizen_text(request.user, dr.etown.county_id),
         "acts": acts,
         "notice_over": notice is not None and today > notice.end_date,
         "required": gates.REQUIRED_MATERIALS[dr.kind],
+        "separated": _separated(request.user, dr),
     }, status=status)
 
 
@@ -155,34 +185,37 @@ def _objection_via_signal(*, request, text, by):
     notice_objected.send(sender=DisbursementRequest, notice=request.notice, text=text, by=by, submission=None)
 
 
-def _call(action, dr, data, files, user):
+def _call(action, dr, data, files, user, version=None):
+    """``version``: the request's version the page was rendered from (its hidden field):
+    the service refuses a step posted from a page that is out of date."""
     today = timezone.localdate()
+    v = {"version": version}
     if action == "submit":
-        return services.disbursement_submit(request=dr, by=user, today=today)
+        return services.disbursement_submit(request=dr, by=user, today=today, **v)
     if action == "approve":
-        return services.disbursement_approve(request=dr, by=user, note=data["note"], today=today)
+        return services.disbursement_approve(request=dr, by=user, note=data["note"], today=today, **v)
     if action == "meeting":
         return services.disbursement_record_meeting(request=dr, meeting_date=data["meeting_date"],
                                                     minutes_number=data["minutes_number"], note=data["note"],
-                                                    by=user, today=today)
+                                                    by=user, today=today, **v)
     if action == "notice":
-        return services.disbursement_start_notice(request=dr, start_date=data["start_date"], by=user, today=today)
+        return services.disbursement_start_notice(request=dr, start_date=data["start_date"], by=user, today=today, **v)
     if action == "objection":
         return _objection_via_signal(request=dr, text=data["text"], by=user)
     if action == "resume":
         return services.disbursement_resume_notice(request=dr, resolution=data["resolution"],
-                                                   start_date=data["start_date"], by=user, today=today)
+                                                   start_date=data["start_date"], by=user, today=today, **v)
     if action == "disburse":
         return services.disbursement_disburse(request=dr, disbursed_on=data["disbursed_on"], amount=data["amount"],
                                               voucher_number=data["voucher_number"], voucher_upload=data.get("voucher"),
-                                              by=user, today=today)
+                                              by=user, today=today, **v)
     if action == "return":
-        return services.disbursement_return(request=dr, reason=data["reason"], by=user)
+        return services.disbursement_return(request=dr, reason=data["reason"], by=user, **v)
     if action == "withdraw":
-        return services.disbursement_withdraw(request=dr, reason=data["reason"], by=user)
+        return services.disbursement_withdraw(request=dr, reason=data["reason"], by=user, **v)
     if action == "override":
         return services.gate_override_record(request=dr, gate_key=data["gate_key"], reason=data["reason"], by=user,
-                                             today=today)
+                                             today=today, **v)
     if action == "material":
         return services.disbursement_add_material(request=dr, kind=data["kind"], upload=data["file"], by=user)
     raise Http404("没有这个操作")
@@ -202,7 +235,7 @@ def request_act(request, pk, action):
     if form is not None and not form.is_valid():
         return _render_detail(request, dr, bound={action: form}, status=400)
     try:
-        _call(action, dr, form.cleaned_data if form else {}, request.FILES, request.user)
+        _call(action, dr, form.cleaned_data if form else {}, request.FILES, request.user, request.POST.get("version"))
     except ValidationError as error:
         if form is None:
             messages.error(request, "；".join(error.messages))

@@ -76,6 +76,9 @@ def letter_document(letter, items=None):
         "issuer": letter.county.office_name,
         "issuer_class": issuer_size_class(letter.county.office_name),
         "number": letter.number,
+        # 上行文 carry their 签发人 on the number line (GB/T 9704-2012 7.2.5; issue 12).
+        "signer": (letter.issued_by.get_full_name() or letter.issued_by.get_username())
+        if letter.kind == SupervisionLetter.Kind.TERMINATION and letter.issued_by_id else "",
         "title": letter.title,
         "title_lines": title_lines(letter.title),
         "addressee": letter.addressee.rstrip("：:"),
@@ -115,7 +118,7 @@ def _previous_due(item, letter):
 def letter_text(letter, items=None):
     """All the printed text of a letter, for the glyph check before issuing."""
     doc = letter_document(letter, items)
-    parts = [doc["issuer"], doc["title"], doc["addressee"], doc["contact"], doc["signature"], doc["cc"], letter.number]
+    parts = [doc["issuer"], doc["title"], doc["addressee"], doc["contact"], doc["signature"], doc["cc"], letter.number, doc["signer"]]
     parts += doc["opening"] + doc["requirements"] + doc["title_lines"]
     for item in doc["items"]:
         parts += [item["problem"], item["measures"], item["units"], item["persons"]]

@@ -6,8 +6,9 @@ rows); both open in Excel and LibreOffice.
 import io
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
+
+from etown.spreadsheets import DATE_FORMAT, Col, OfficeSheet
 
 from ..models import EscalationLevel, Rectification
 from ..services.rectification_import import TEMPLATE_HEADERS
@@ -19,51 +20,37 @@ LEDGER_HEADERS = [
 ]
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
-WRAP = Alignment(wrap_text=True, vertical="top")
-DATE_FORMAT = "yyyy-mm-dd"
 
 
-def _header_cells(sheet, headers):
-    cells = []
-    for text, _ in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cells.append(cell)
-    return cells
+LEDGER_COLUMNS = [
+    Col(header, width, DATE_FORMAT if header in ("整改时限", "当前期限", "最近提交佐证", "销号日期") else None,
+        wrap=header in ("项目", "反馈问题", "整改措施", "责任单位", "责任人", "督办层级", "核验意见"))
+    for header, width in LEDGER_HEADERS
+]
 
 
-def _date_cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    if value is not None:
-        cell.number_format = DATE_FORMAT
-    return cell
-
-
-def _text_cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.alignment = WRAP
-    return cell
-
-
-def ledger_workbook(items, today, title="整改台账"):
-    """The ledger rows (``items`` from selectors.rectification.ledger) as .xlsx bytes."""
+def ledger_workbook(items, today, title="整改台账", *, unit="", period="", hide_termination=False):
+    """The ledger rows (``items`` from selectors.rectification.ledger) as .xlsx bytes: a
+    title row with the issuing unit and the date, bordered rows numbered 1..n, printed
+    landscape on A4, fit to the page width, the header repeated on every page
+    (etown.spreadsheets; issue 15). Texts cannot become formulas (issue 14 item 4)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index, (_, width) in enumerate(LEDGER_HEADERS, 1):
-        sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(_header_cells(sheet, LEDGER_HEADERS))
+    sheet = OfficeSheet(workbook, title, LEDGER_COLUMNS, title=title, unit=unit,
+                        period=period or f"截至 {today:%Y-%m-%d}")
     levels = dict(EscalationLevel.choices)
-    for n, item in enumerate(items.iterator(chunk_size=500) if hasattr(items, "iterator") else items, 1):
+    if hide_termination:
+        # Outside government the proposal to terminate reads as the second letter (issue 14).
+        levels[EscalationLevel.TERMINATION] = levels[EscalationLevel.SECOND]
+    for item in items.iterator(chunk_size=500) if hasattr(items, "iterator") else items:
         overdue = item.is_overdue(today)
-        sheet.append([
-            n, item.etown.name, item.get_source_display(), item.ref, _text_cell(sheet, item.problem),
-            _text_cell(sheet, item.measures), item.units, item.persons, _date_cell(sheet, item.deadline),
-            _date_cell(sheet, item.due_date), item.get_status_display(), "是" if overdue else "否",
-            item.days_overdue(today) or None, levels[item.escalation_level], _date_cell(sheet, item.submitted_on),
-            _date_cell(sheet, item.closed_on), item.review_note,
+        sheet.row([
+            item.etown.name, item.get_source_display(), item.ref, item.problem,
+            item.measures, item.units, item.persons, item.deadline,
+            item.due_date, item.get_status_display(), "是" if overdue else "否",
+            item.days_overdue(today) or None, levels[item.escalation_level], item.submitted_on,
+            item.closed_on, item.review_note,
         ])
+    sheet.finish()
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -27,8 +27,11 @@ class RuleForm(BootstrapMixin, forms.ModelForm):
         ]
 
 
-class PresetForm(forms.Form):
-    preset = forms.ChoiceField(choices=[(k, v[0]) for k, v in CountyInspectionRule.PRESETS.items()])
+class PresetForm(BootstrapMixin, forms.Form):
+    preset = forms.ChoiceField(label="预设", choices=[(k, v[0]) for k, v in CountyInspectionRule.PRESETS.items()])
+    reason = forms.CharField(label="采用原因", max_length=200, error_messages={"required": "请填写采用预设的原因。"})
+    payment_check = forms.BooleanField(label="同时开启拨付前资金检查（预设要求时）", required=False)
+    confirmed = forms.BooleanField(label="我已核对：本县所有项目的检查频次将按预设调整", required=False)
 
 
 class PlanForm(BootstrapMixin, forms.Form):

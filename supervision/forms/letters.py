@@ -30,6 +30,12 @@ class LetterForm(BootstrapMixin, forms.ModelForm):
         self.fields["items"].queryset = eligible
         self.fields["items"].label_from_instance = _item_label
         self.fields["items"].widget.attrs["class"] = "form-check-input"
+        self.kind = kind
+        if kind == SupervisionLetter.Kind.FIRST:
+            self.fields["confirm_shorten"] = forms.BooleanField(
+                label="确认提前所列事项的整改期限", required=False,
+                help_text="整改期限早于事项原定期限时须勾选：印发后这些事项的期限将提前。",
+            )
         if kind == SupervisionLetter.Kind.TERMINATION:
             del self.fields["deadline"]
         else:
@@ -42,6 +48,20 @@ class LetterForm(BootstrapMixin, forms.ModelForm):
         if deadline and deadline <= timezone.localdate():
             raise forms.ValidationError("整改期限须晚于今天。")
         return deadline
+
+    def clean(self):
+        """A first letter whose deadline comes before an item's own deadline brings that
+        deadline forward: say which items and ask for a confirmation (issue 15)."""
+        data = super().clean()
+        deadline, items = data.get("deadline"), data.get("items")
+        if self.kind != SupervisionLetter.Kind.FIRST or not deadline or not items:
+            return data
+        shortened = [i for i in items if i.due_date and i.due_date > deadline]
+        if shortened and not data.get("confirm_shorten"):
+            names = "；".join(f"“{i.problem[:20]}”（现期限 {i.due_date:%Y-%m-%d}）" for i in shortened)
+            self.add_error("confirm_shorten", f"印发后以下事项的整改期限将提前到 {deadline:%Y-%m-%d}：{names}。"
+                                              "如确需提前，请勾选确认。")
+        return data
 
 
 class CancelForm(BootstrapMixin, forms.Form):

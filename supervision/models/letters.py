@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-__all__ = ["LetterCounter", "SupervisionLetter", "Interview"]
+__all__ = ["LetterCounter", "LetterSeries", "SupervisionLetter", "Interview", "proposal_code"]
 
 # Written into the requirements where the deadline goes; the letter's deadline field fills
 # it when the letter is printed, so the text can never disagree with the deadline. Here,
@@ -23,14 +23,33 @@ __all__ = ["LetterCounter", "SupervisionLetter", "Interview"]
 DEADLINE_MARK = "【整改期限】"
 
 
+class LetterSeries(models.TextChoices):
+    """Number series (issue 12): the 督办函 and the second order are 下行文 of the office
+    (``<代字>督〔年〕N号``); the 请示 to terminate a contract is a 上行文 to the county
+    government with its own series (``<代字>请〔年〕N号``, see ``proposal_code``), so
+    the two never share numbers."""
+
+    ORDER = "督", "督办函"
+    PROPOSAL = "请", "请示"
+
+
+def proposal_code(letter_code):
+    """The 机关代字 of the office's 请示: its letter code with the final 督 made 请
+    (临乡村e镇办督 → 临乡村e镇办请), or 请 appended."""
+    if not letter_code:
+        return ""
+    return (letter_code[:-1] if letter_code.endswith("督") else letter_code) + "请"
+
+
 class LetterCounter(models.Model):
     county = models.ForeignKey("etown.County", verbose_name="发文机关（区县）", on_delete=models.CASCADE, related_name="+")
+    series = models.CharField("文号系列", max_length=4, choices=LetterSeries.choices, default=LetterSeries.ORDER)
     year = models.PositiveSmallIntegerField("年度")
     last_number = models.PositiveIntegerField("已用到的序号", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "督办函文号计数"
-        constraints = [models.UniqueConstraint(fields=["county", "year"], name="letter_counter_unique")]
+        constraints = [models.UniqueConstraint(fields=["county", "series", "year"], name="letter_counter_series_unique")]
 
     def __str__(self):
         return f"{self.county} {self.year}：{self.last_number}"
@@ -52,6 +71,9 @@ class SupervisionLetter(models.Model):
     etown = models.ForeignKey("etown.ETown", verbose_name="e镇项目", on_delete=models.PROTECT, related_name="letters")
     kind = models.PositiveSmallIntegerField("文书类别", choices=Kind.choices, default=Kind.FIRST)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    series = models.CharField(
+        "文号系列", max_length=4, choices=LetterSeries.choices, default=LetterSeries.ORDER, editable=False
+    )
     year = models.PositiveSmallIntegerField("文号年度", null=True, blank=True, editable=False)
     seq = models.PositiveIntegerField("文号序号", null=True, blank=True, editable=False)
     number = models.CharField("文号", max_length=60, blank=True, editable=False)
@@ -98,7 +120,15 @@ class SupervisionLetter(models.Model):
         ordering = ["-issued_on", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["county", "year", "seq"], condition=Q(seq__isnull=False), name="letter_number_unique"
+                fields=["county", "series", "year", "seq"], condition=Q(seq__isnull=False),
+                name="letter_series_number_unique",
+            ),
+            # Issue 13: the daily sweep keeps at most one open auto-drafted letter per
+            # e-town and kind (it adds newly overdue items to it), even when two sweeps
+            # run at once (services.letters._draft_for catches the loser's IntegrityError).
+            models.UniqueConstraint(
+                fields=["etown", "kind"], condition=Q(status="draft", auto_drafted=True, corrects__isnull=True),
+                name="letter_one_open_auto_draft",
             ),
         ]
         indexes = [models.Index(fields=["etown", "status"], name="letter_etown_status")]

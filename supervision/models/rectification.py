@@ -75,6 +75,10 @@ class Rectification(models.Model):
     problem = models.TextField("反馈问题")
     measures = models.TextField("整改措施", blank=True)
     units = models.CharField("责任单位", max_length=300, help_text="多个单位用顿号分隔。")
+    # Every responsible unit is a government department (set by the services from
+    # ``units``, issue 11): the department's item, not the contractor's — it does not block
+    # the contractor's money, draws no 督办函 to the contractor and never enters its ladder.
+    government_only = models.BooleanField("责任单位均为政府部门", default=False, editable=False)
     persons = models.CharField("责任人", max_length=200, blank=True, help_text="多人用顿号分隔。")
     deadline = models.DateField("整改时限", help_text="最初确定的整改时限。")
     due_date = models.DateField("当前整改期限", help_text="督办后以督办函规定的新期限为准。")

@@ -7,10 +7,44 @@ blocking items through the hub check registered in hooks).
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils import timezone
 
-from etown.models import LIVE_CONTRACTS, Contract
+from etown.models import LIVE_CONTRACTS, Contract, Organization
 from etown.permissions import has_scope, visible_etowns
 
-from ..models import EscalationLevel, Rectification, overdue_q
+from ..models import UNIT_SEPARATOR, EscalationLevel, Rectification, overdue_q
+
+
+# How government bodies' names end (县商务局, 工信局, 县人民政府, 发改委, 财政局, 县委办公室 …).
+GOVERNMENT_SUFFIXES = ("局", "委", "委员会", "办公室", "政府", "人民政府", "厅", "部", "办")
+
+
+# A name holding one of these is a business (XX公司项目部), whatever its ending.
+BUSINESS_MARKS = ("公司", "企业", "合作社", "中心", "厂", "店")
+
+
+def _split(units):
+    return [u.strip() for u in (units or "").replace("，", UNIT_SEPARATOR).replace(",", UNIT_SEPARATOR).split(UNIT_SEPARATOR)
+            if u.strip()]
+
+
+def government_only(units, county):
+    """Whether every unit in ``units`` (the 、-joined text of an item) is a government
+    department: an organisation of the county registered as 政府部门, or a name ending the
+    way government bodies' names end. A registered contractor or agency, or any other
+    name, makes the item the contractor's (mixed items stay as they are)."""
+    names = _split(units)
+    if not names:
+        return False
+    kinds = dict(
+        Organization.objects.filter(name__in=names).filter(Q(county=county) | Q(county__isnull=True))
+        .values_list("name", "kind")
+    )
+    for name in names:
+        kind = kinds.get(name)
+        if kind == Organization.Kind.DEPARTMENT:
+            continue
+        if kind is not None or not name.endswith(GOVERNMENT_SUFFIXES) or any(m in name for m in BUSINESS_MARKS):
+            return False
+    return True
 
 
 def source_label(obj):
@@ -31,9 +65,10 @@ def open_items_for_source(source_obj):
 def blocking_items(etown, today=None):
     """Items that block a disbursement (004 annex 2 art. 12(3): a problem found by daily
     supervision, evaluation or acceptance that is not rectified in time, or whose
-    rectification failed verification): overdue on ``today``, or sent back."""
+    rectification failed verification): overdue on ``today``, or sent back. An item owned by
+    government departments only is not the contractor's and does not block its money."""
     today = today or timezone.localdate()
-    return Rectification.objects.filter(etown=etown).filter(
+    return Rectification.objects.filter(etown=etown, government_only=False).filter(
         overdue_q(today) | Q(status=Rectification.Status.SENT_BACK)
     ).order_by("due_date", "pk")
 

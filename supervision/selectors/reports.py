@@ -168,6 +168,16 @@ def visible_counties(user):
     return qs.order_by("name")
 
 
+def latest_month_with_data(user):
+    """The newest month for which a report the user may read was received (submitted,
+    returned or accepted), or None: the departments' workbook opens on it (issue 15: it
+    opened on a month with no data)."""
+    return (
+        MonthlyReport.objects.filter(etown__in=visible_etowns(user), status__in=RECEIVED)
+        .order_by("-period").values_list("period", flat=True).first()
+    )
+
+
 def default_overdue_month(counties, today, *, calendar):
     """The newest month already due in at least one of ``counties``."""
     months = [latest_due_month(c.report_due_day, today, calendar=calendar) for c in counties]

@@ -43,14 +43,30 @@ def inspection_rule_save(*, county, by, reason="修改检查频次规则", **fie
 
 
 @transaction.atomic
-def inspection_rule_apply_preset(*, county, preset, by):
-    """Set the county's rule to one of the seeds' (CountyInspectionRule.PRESETS)."""
+def inspection_rule_apply_preset(*, county, preset, by, reason="", confirmed=False, payment_check=False):
+    """Set the county's rule to one of the seeds' (CountyInspectionRule.PRESETS), with a
+    reason and an explicit confirmation (issue 12). A preset never switches on the funds
+    inspection before every disbursement (000 §6（三）, a gate on payments) silently: the
+    office ticks ``payment_check`` for that; without it the check stays as it was."""
     if preset not in CountyInspectionRule.PRESETS:
         raise ValidationError("未知的预设规则。")
     label, construction, operation, training, funds, before, basis = CountyInspectionRule.PRESETS[preset]
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = "请填写采用预设的原因。"
+    if not confirmed:
+        errors["confirmed"] = "采用预设会改变本县所有项目的检查频次，请确认后再采用。"
+    current = CountyInspectionRule.objects.filter(county=county).values_list("funds_before_disbursement", flat=True).first()
+    if before and not current and not payment_check:
+        errors["payment_check"] = (
+            f"“{label}”要求每次拨付前开展资金检查（不检查不得拨付）。如本县采用，请勾选“同时开启拨付前资金检查”。"
+        )
+    if errors:
+        raise ValidationError(errors)
     return inspection_rule_save(
-        county=county, by=by, reason=f"采用预设：{label}", construction_months=construction, operation_months=operation,
-        training_months=training, funds_months=funds, funds_before_disbursement=before, basis=basis,
+        county=county, by=by, reason=f"采用预设：{label}（{reason.strip()}）", construction_months=construction,
+        operation_months=operation, training_months=training, funds_months=funds, funds_before_disbursement=before,
+        basis=basis,
     )
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from etown import workdays
 from etown.documents import official_date, uncovered_characters
 from etown.models import ETown, Organization, StoredFile
-from etown.notifications import notify
+from etown.notifications import notify, remind_once
 from etown.permissions import memberships, require
 from etown.recipients import contractor_users, office_users
 from etown.services import save_with_history
@@ -27,15 +27,18 @@ from ..models import (
     EscalationLevel,
     Interview,
     LetterCounter,
+    LetterSeries,
     Rectification,
     RectificationEscalation,
     SupervisionLetter,
     overdue_q,
+    proposal_code,
 )
 from ..models.letters import DEADLINE_MARK
 from ..permissions import require_state
 from ..selectors.rectification import contractor_of
 from .rectification import rectification_escalate, rectification_submit_evidence
+from .termination import termination_open
 
 log = logging.getLogger("supervision.letters")
 K = SupervisionLetter.Kind
@@ -58,7 +61,9 @@ def _date(d):
 
 def eligible_items(etown, kind, today):
     """Items a letter of ``kind`` may cover now (permissions.can_escalate)."""
-    qs = Rectification.objects.filter(etown=etown, escalation_level=kind - 1).exclude(status=Rectification.Status.CLOSED)
+    qs = Rectification.objects.filter(etown=etown, escalation_level=kind - 1, government_only=False).exclude(
+        status=Rectification.Status.CLOSED
+    )
     if kind == K.FIRST:
         return qs.exclude(status=Rectification.Status.SUBMITTED).order_by("due_date", "pk")
     return qs.filter(overdue_q(today)).order_by("due_date", "pk")
@@ -76,6 +81,23 @@ def _earlier_letters(items, level):
     return "、".join(seen.values())
 
 
+# How each source of rectification items found its problems, for a first letter's opening
+# (issue 15: it always said 经日常监督检查).
+FOUND_BY = {
+    "inspection": "日常监督检查", "evaluation": "中期绩效评价", "acceptance": "验收检查", "audit": "审计",
+    "public_report": "核查群众举报",
+}
+
+
+def found_by(items):
+    """“日常监督检查”, or “日常监督检查、中期绩效评价和验收检查” for items of several sources,
+    in the order of Rectification.Source."""
+    order = list(FOUND_BY)
+    sources = sorted({i.source for i in items if i.source in FOUND_BY}, key=order.index)
+    names = [FOUND_BY[s] for s in sources] or [FOUND_BY["inspection"]]
+    return names[0] if len(names) == 1 else "、".join(names[:-1]) + "和" + names[-1]
+
+
 def default_content(*, etown, kind, by=None, today, items=()):
     """The text a draft starts with, from the seeds' wording; the office edits it."""
     county = etown.county
@@ -86,7 +108,7 @@ def default_content(*, etown, kind, by=None, today, items=()):
     consequence = "逾期仍未整改到位的，我办将再次行文限期整改；限期内仍未整改完毕的，将报请县人民政府终止项目建设合同。"
     if kind == K.FIRST:
         title = f"关于督促{project}问题整改的督办函"
-        opening = f"经日常监督检查，你单位承办的{project}存在以下问题，须限期整改，现予督办："
+        opening = f"经{found_by(items)}，你单位承办的{project}存在以下问题，须限期整改，现予督办："
         requirements = (
             f"请你单位高度重视，逐项落实整改措施，于{DEADLINE_MARK}前整改到位，"
             f"并通过乡村e镇项目监管平台报送整改情况及佐证材料。{consequence}"
@@ -221,17 +243,18 @@ def letter_correct(*, letter, by, today=None):
 # Issuing and numbering ------------------------------------------------------------------------
 
 
-def next_number(county, year):
-    """The next document number of ``county``'s office in ``year``. The counter row is
+def next_number(county, year, series=LetterSeries.ORDER):
+    """The next document number of ``county``'s office in ``year`` in ``series`` (督 for
+    letters, 请 for the 请示 to terminate: issue 12). The counter row is
     locked (select_for_update) until the caller's transaction ends, so two letters
     issued at the same moment get consecutive numbers, and a rolled-back issue gives its
     number back: no gaps, no duplicates."""
     try:
         with transaction.atomic():
-            LetterCounter.objects.get_or_create(county=county, year=year)
+            LetterCounter.objects.get_or_create(county=county, series=series, year=year)
     except IntegrityError:
         pass  # another transaction created it first; the lock below waits for it
-    counter = LetterCounter.objects.select_for_update().get(county=county, year=year)
+    counter = LetterCounter.objects.select_for_update().get(county=county, series=series, year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number
@@ -246,6 +269,9 @@ def letter_issue(*, letter, by, today=None):
     today = today or timezone.localdate()
     letter = SupervisionLetter.objects.select_for_update(of=("self",)).select_related("county", "etown__county").get(pk=letter.pk)
     require(perms.can_issue_letters(by, letter.etown))
+    proposal = letter.kind == K.TERMINATION
+    if proposal:  # a 上行文: signed by an office head, numbered in its own series (issue 12)
+        require(perms.can_sign_proposal(by, letter.etown))
     require_state(perms.issuable(letter))
     county = letter.county
     errors = {}
@@ -266,14 +292,17 @@ def letter_issue(*, letter, by, today=None):
     if not items:
         raise ValidationError({"items": "请至少选择一项整改事项。"})
     _check_items(letter, items, today)
+    letter.issued_by = by  # printed as 签发人 on a 请示, so its glyphs are checked too
     missing = uncovered_characters(letter_text(letter, items))
     if missing:
         raise ValidationError(
             f"以下字符在公文字体中没有字形，印出来会是空白方框：{'、'.join(sorted(missing))}。请改写后再印发。"
         )
+    letter.series = LetterSeries.PROPOSAL if proposal else LetterSeries.ORDER
+    code = proposal_code(county.letter_code) if proposal else county.letter_code
     letter.year = today.year
-    letter.seq = next_number(county, today.year)
-    letter.number = f"{county.letter_code}〔{letter.year}〕{letter.seq}号"
+    letter.seq = next_number(county, today.year, letter.series)
+    letter.number = f"{code}〔{letter.year}〕{letter.seq}号"
     letter.status = SupervisionLetter.Status.ISSUED
     letter.issued_on = today
     letter.issued_by = by
@@ -289,10 +318,9 @@ def letter_issue(*, letter, by, today=None):
                 item=item, level=letter.kind, letter=letter, by=by, today=today,
                 new_due_date=letter.deadline if letter.kind != K.TERMINATION else None,
             )
-    from ..tasks import render_letter_pdf
-
-    letter_id = letter.pk
-    transaction.on_commit(lambda: render_letter_pdf.delay(letter_id), robust=True)
+    if proposal:
+        termination_open(letter=letter, by=by)
+    letter_pdf_queue(letter=letter, by=by)
     if letter.kind != K.TERMINATION:
         notify(
             users=contractor_users(etown=letter.etown), kind="letter", url=letter.get_absolute_url(),
@@ -300,6 +328,34 @@ def letter_issue(*, letter, by, today=None):
             body=f"{letter.title}。请签收，并于{_date(letter.deadline)}前逐项答复整改情况。",
         )
     return letter
+
+
+def letter_pdf_queue(*, letter, by):
+    """Queue the rendering of an issued letter's PDF as a background job (issue 13): the
+    job is recorded with the issue and published after the commit; a broker that is down
+    leaves it 排队中 for the sweep. An open job for the letter is reused (double click)."""
+    from etown.models.jobs import LETTER_PDF
+    from etown.services.jobs import job_enqueue
+
+    return job_enqueue(kind=LETTER_PDF, target_id=letter.pk, args=[letter.pk], by=by, county=letter.county,
+                       etown=letter.etown, title=f"{letter.number or letter.title} PDF")
+
+
+@transaction.atomic
+def letter_pdf_retry(*, letter, by):
+    """The office's 重新生成 PDF: the letter's failed job queued again (etown job_retry),
+    a new job when it has none; an open job is returned as it is (a double click)."""
+    from etown.models import Job
+    from etown.models.jobs import LETTER_PDF
+    from etown.services.jobs import job_retry
+
+    require(perms.can_correct_letters(by, letter.etown))
+    job = Job.objects.filter(kind=LETTER_PDF, target_id=letter.pk).order_by("-pk").first()
+    if job is None or job.state in (Job.State.DONE, Job.State.EXPIRED):
+        return letter_pdf_queue(letter=letter, by=by)
+    if job.state == Job.State.FAILED or job.publish_error:
+        return job_retry(job=job, by=by)
+    return job
 
 
 @transaction.atomic
@@ -367,7 +423,7 @@ def letters_draft_overdue(today, calendar=None):
     touched = 0
     for kind in (K.FIRST, K.SECOND):
         candidates = (
-            Rectification.objects.filter(overdue_q(today), escalation_level=kind - 1)
+            Rectification.objects.filter(overdue_q(today), escalation_level=kind - 1, government_only=False)
             .exclude(status=Rectification.Status.SUBMITTED)
             .exclude(letters__kind=kind)
             .filter(etown__status=ETown.Status.ACTIVE)
@@ -383,8 +439,12 @@ def letters_draft_overdue(today, calendar=None):
             except ValidationError as error:  # e.g. no contractor to address: say so, go on
                 log.warning("no draft letter for %s: %s", etown, "; ".join(error.messages))
                 continue
-            notify(
-                users=office_users(etown.county_id), kind="letter_draft", url=draft.get_absolute_url(),
+            if draft is None:  # a concurrent sweep drafted these items already
+                continue
+            # Once per draft and day, however often (or however concurrently) the sweep runs.
+            remind_once(
+                item=draft, kind="letter_draft", due_date=today, users=office_users(etown.county_id),
+                url=draft.get_absolute_url(),
                 title=f"待审核：{etown.name} {len(items)} 项整改逾期，已起草{draft.get_kind_display()}",
                 body="请审核、修改后印发。",
             )
@@ -392,16 +452,29 @@ def letters_draft_overdue(today, calendar=None):
     return touched
 
 
-@transaction.atomic
 def _draft_for(etown, kind, items, today):
-    """Add ``items`` to the e-town's open draft of ``kind``, or start one."""
-    draft = SupervisionLetter.objects.select_for_update().filter(
-        etown=etown, kind=kind, status=SupervisionLetter.Status.DRAFT, corrects__isnull=True
-    ).first()
-    if draft is None:
-        return letter_draft(etown=etown, kind=kind, items=items, by=None, today=today, auto=True)
-    draft.items.add(*items)
-    return save_with_history(draft, by=None, reason=f"系统补充逾期事项 {len(items)} 项")
+    """Add ``items`` to the e-town's open draft of ``kind``, or start one; None when the
+    draft holds them all already. Two sweeps at once: the database keeps one open
+    auto-drafted letter per e-town and kind (constraint letter_one_open_auto_draft), so
+    the loser's insert fails and it adds to the winner's draft instead (issue 13)."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                draft = SupervisionLetter.objects.select_for_update().filter(
+                    etown=etown, kind=kind, status=SupervisionLetter.Status.DRAFT, corrects__isnull=True
+                ).order_by("pk").first()
+                if draft is None:
+                    return letter_draft(etown=etown, kind=kind, items=items, by=None, today=today, auto=True)
+                present = set(draft.items.values_list("pk", flat=True))
+                new = [i for i in items if i.pk not in present]
+                if not new:
+                    return None
+                draft.items.add(*new)
+                return save_with_history(draft, by=None, reason=f"系统补充逾期事项 {len(new)} 项")
+        except IntegrityError:
+            if attempt:
+                raise
+    return None
 
 
 # Interviews (约谈, 000 §8) --------------------------------------------------------------------

@@ -26,9 +26,17 @@ from etown.services import save_with_history
 from etown.uploads import DOCUMENTS, file_store
 
 from .. import permissions as perms
-from ..models import UNIT_SEPARATOR, Inspection, Rectification, RectificationEscalation, RectificationResponse
+from ..models import (
+    UNIT_SEPARATOR,
+    EscalationLevel,
+    Inspection,
+    Rectification,
+    RectificationEscalation,
+    RectificationResponse,
+)
 from ..permissions import require_state
-from ..selectors.rectification import source_label
+from ..selectors.rectification import government_only, source_label
+from ..signals import rectification_sent_back
 from .rectification_import import read_feedback_rows, split_names
 
 S = Rectification.Status
@@ -100,8 +108,11 @@ def rectification_create(*, etown, source, problem, measures, units, persons, de
     if source_obj is not None:
         item.source_type = source_label(source_obj)
         item.source_id = source_obj.pk
+    item.government_only = government_only(units_text, etown.county)
     save_with_history(item, by=by, reason=reason or "登记整改事项")
-    if notify_contractor:
+    if item.government_only:  # the department's item: the office tracks it (dashboard), not the contractor
+        _tell_office(item, f"政府部门整改事项：{problem[:30]}", f"责任单位：{units_text}；整改时限 {deadline:%Y年%m月%d日}。")
+    elif notify_contractor:
         _tell_contractor(item, f"新的整改事项：{problem[:30]}", f"整改时限 {deadline:%Y年%m月%d日}。")
     return item
 
@@ -160,12 +171,25 @@ def rectification_update(*, item, by, reason, problem=None, measures=None, units
         item.units = _names(units, "units", 300)
         if not item.units:
             raise ValidationError({"units": "请填写至少一个责任单位。"})
+        item.government_only = government_only(item.units, item.etown.county)
     if persons is not None:
         item.persons = _names(persons, "persons", 200)
     if deadline is not None and deadline != item.deadline:
         if item.escalation_level:
             raise ValidationError({"deadline": "该事项已督办，期限以督办函为准，不能直接修改。"})
         item.deadline = item.due_date = deadline
+    return save_with_history(item, by=by, reason=reason)
+
+
+@transaction.atomic
+def rectification_extend_by_decision(*, item, new_due_date, by, reason):
+    """A new deadline set by the county government on the office's 请示 (it decided not
+    to terminate, 004 附件4 §2): the only change of an escalated item's deadline that no
+    letter of the office makes. Called by ``termination_record_decision``."""
+    item = _lock(item)
+    if item.status == S.CLOSED:
+        return item
+    item.due_date = new_due_date
     return save_with_history(item, by=by, reason=reason)
 
 
@@ -215,6 +239,7 @@ def rectification_close(*, item, note, by, today=None):
     item = _lock(item)
     require(perms.can_review(by, item))
     require_state(perms.closable(item))
+    require(perms.separated_from_evidence(by, item))  # 不相容岗位分离 (issue 14)
     item.status = S.CLOSED
     item.closed_on = today or timezone.localdate()
     item.closed_by = by
@@ -237,6 +262,7 @@ def rectification_send_back(*, item, reason, by):
     item.status = S.SENT_BACK
     item.review_note = reason[:500]
     save_with_history(item, by=by, reason=f"核验未通过，退回：{reason}")
+    rectification_sent_back.send(sender=Rectification, item=item, reason=reason, by=by)
     _tell_contractor(item, f"整改事项被退回：{item.problem[:30]}", reason)
     return item
 
@@ -256,4 +282,11 @@ def rectification_escalate(*, item, level, letter, new_due_date, by, today=None)
     if new_due_date is not None:
         item.due_date = new_due_date
     # A sent-back item stays sent back: it still blocks disbursements until it passes.
-    return save_with_history(item, by=by, reason=f"{letter.get_kind_display()} {letter.number}")
+    save_with_history(item, by=by, reason=f"{letter.get_kind_display()} {letter.number}")
+    if level == EscalationLevel.SECOND:
+        # 约谈 prompted (高平 000 第八条; issue 12): the office is asked to hold and record an
+        # interview of the project's responsible person; the item and the e-town's letters
+        # page show the prompt until one is recorded.
+        _tell_office(item, f"请约谈项目负责人：{item.problem[:30]}",
+                     f"该事项已再次限期整改（{letter.number}）。请约谈项目负责人并在平台记录约谈（高平方案第八条）。")
+    return item

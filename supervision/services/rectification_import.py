@@ -19,8 +19,11 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
+from etown.sheets import check_xlsx
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
+MAX_COLUMNS = 50
 HEADER_SCAN_ROWS = 15
 
 # Column key → header texts that name it (first match wins, in this order).
@@ -129,6 +132,9 @@ def _load_rows(fileobj):
     fileobj.seek(0)
     if size > MAX_BYTES:
         raise ValidationError(f"文件过大（{size / 1048576:.1f} MB）：整改清单不超过 {MAX_BYTES // 1048576} MB。")
+    # Rows, columns and merged ranges are counted from the file's XML first: a sheet
+    # over the limits is refused before openpyxl builds it (issue 13, etown.sheets).
+    check_xlsx(fileobj, max_rows=MAX_ROWS + HEADER_SCAN_ROWS, max_cols=MAX_COLUMNS, what="整改清单")
     try:
         workbook = load_workbook(fileobj, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file

@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 from etown import services as registry
 from etown.models import County, ETown, StoredFile
-from etown.notifications import notify, remind_once
+from etown.notifications import Due, notify, remind_many
 from etown.permissions import require
 from etown.recipients import contractor_users, contractor_users_by_etown, office_users
 from etown.services import save_with_history
@@ -31,7 +31,7 @@ from etown.uploads import DOCUMENTS, file_store
 
 from ..models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
 from ..models.reports import add_months, first_of_month, last_day_of_month
-from ..permissions import can_edit_report, can_file_reports, can_review_report
+from ..permissions import can_edit_report, can_file_reports, can_review_report, can_withdraw_report
 from ..selectors.reports import RATE_UNITS, RECEIVED, due_date_for, open_months, reporting_etowns
 
 MAX_ATTACHMENTS = 30
@@ -136,8 +136,23 @@ def _apply_indicator_lines(report, values, *, errors):
     return changed
 
 
+def _progress_baseline(report):
+    """{task_id: progress} a report's progress is compared with: the accepted report of the
+    month before it, not a later month accepted first (issue 15: a late October report
+    filed after November's was asked to explain a 'drop' from November). With no accepted
+    month before it, the registry's progress, unless that came from a later month."""
+    accepted = MonthlyReport.objects.filter(etown_id=report.etown_id, status=MonthlyReport.Status.ACCEPTED)
+    previous = accepted.filter(period__lt=report.period).order_by("-period").first()
+    if previous is not None:
+        return {k: v for k, v in previous.task_lines.values_list("task_id", "progress") if v is not None}
+    if accepted.filter(period__gt=report.period).exists():
+        return {}
+    return dict(report.etown.tasks.values_list("pk", "progress"))
+
+
 def _apply_task_lines(report, values, *, errors):
     lines = list(report.task_lines.select_related("task"))
+    baseline = _progress_baseline(report) if values else {}
     changed = []
     for line in lines:
         data = values.get(line.task_id)
@@ -147,10 +162,10 @@ def _apply_task_lines(report, values, *, errors):
         key = task_field(line.task_id, "progress")
         if progress is not None and not 0 <= progress <= 100:
             errors[key] = "完成进度须在 0 到 100 之间。"
-        elif progress is not None and progress < line.task.progress and not note:
+        elif progress is not None and progress < baseline.get(line.task_id, 0) and not note:
             # Progress once accepted does not go back silently (004 annex 4 §1(5): 避免数据弄虚作假).
             errors[task_field(line.task_id, "note")] = (
-                f"进度低于已审核的 {line.task.progress}%，请在进展说明中写明原因。"
+                f"进度低于已审核的 {baseline[line.task_id]}%，请在进展说明中写明原因。"
             )
         if (progress, note) != (line.progress, line.note):
             line.progress, line.note = progress, note
@@ -297,6 +312,22 @@ def monthly_report_return(*, report, by, reason):
 
 
 @transaction.atomic
+def monthly_report_withdraw(*, report, by):
+    """The contractor takes back a submitted report before the office reviews it: it goes
+    back to draft (a resubmission back to returned); the first submission date, which
+    decides lateness, stays (issue 15)."""
+    report = _lock(report)
+    require(can_withdraw_report(by, report))
+    if report.status not in MonthlyReport.WAITING:
+        raise ValidationError(
+            f"只有已报送、尚未审核的月报可以撤回；该月报当前状态为“{report.get_status_display()}”。"
+        )
+    resubmitted = report.status == MonthlyReport.Status.RESUBMITTED
+    report.status = MonthlyReport.Status.RETURNED if resubmitted else MonthlyReport.Status.DRAFT
+    return save_with_history(report, by=by, reason="承办企业撤回报送")
+
+
+@transaction.atomic
 def monthly_report_accept(*, report, by, note=""):
     """Accept (and freeze) the report; its figures become the registry's latest ones."""
     report = _lock(report)
@@ -308,6 +339,7 @@ def monthly_report_accept(*, report, by, note=""):
     report.reviewed_by = by
     save_with_history(report, by=by, reason=f"审核通过：{note}" if note else "审核通过")
     _record_figures(report, by=by)
+    _recompute_later_cumulatives(report, by=by)
     notify(
         users=contractor_users(etown=report.etown),
         title=f"{report.etown.name}{report.period_label}月报已审核通过",
@@ -316,6 +348,61 @@ def monthly_report_accept(*, report, by, note=""):
         kind="monthly_report_accepted",
     )
     return report
+
+
+def _chain_base(month, indicator, *, skip=None, original=None):
+    """The cumulative value ``month`` adds to: the latest accepted month before it (the same
+    year for a yearly target), leaving out report ``skip``, reading ``original`` values
+    ({(report_id, indicator_id): value}) where given."""
+    qs = MonthlyReportIndicatorLine.objects.filter(
+        indicator=indicator, report__status=MonthlyReport.Status.ACCEPTED, report__period__lt=month.period,
+        cumulative_value__isnull=False,
+    )
+    if skip is not None:
+        qs = qs.exclude(report_id=skip)
+    if indicator.period == indicator.Period.YEARLY:
+        qs = qs.filter(report__period__year=month.period.year)
+    row = qs.order_by("-report__period").values_list("report_id", "cumulative_value").first()
+    if row is None:
+        return None
+    return (original or {}).get((row[0], indicator.pk), row[1])
+
+
+def _recompute_later_cumulatives(report, *, by):
+    """A month accepted after later months (a late report, issue 15): a later accepted
+    month whose cumulative was the previous accepted month's plus its own month value
+    (the chain that skipped the late month) becomes the new chain's sum, month by month,
+    so the later months add up again; a cumulative the contractor stated otherwise is left
+    as stated. The registry takes the newest figures."""
+    later = list(
+        MonthlyReport.objects.select_for_update()
+        .filter(etown_id=report.etown_id, status=MonthlyReport.Status.ACCEPTED, period__gt=report.period)
+        .order_by("period")
+    )
+    if not later:
+        return
+    lines = {
+        month.pk: [
+            line for line in month.indicator_lines.select_related("indicator").filter(month_value__isnull=False)
+            if line.indicator.unit.strip() not in RATE_UNITS
+        ]
+        for month in later
+    }
+    original = {(line.report_id, line.indicator_id): line.cumulative_value for ls in lines.values() for line in ls}
+    reason = f"{report.period_label}月报补报审核通过，重算累计值"
+    for month in later:
+        changed = False
+        for line in lines[month.pk]:
+            old_base = _chain_base(month, line.indicator, skip=report.pk, original=original)
+            if old_base is None or line.cumulative_value != old_base + line.month_value:
+                continue  # not the skipped chain's sum: the contractor's own figure
+            new_value = _chain_base(month, line.indicator) + line.month_value
+            if new_value != line.cumulative_value:
+                line.cumulative_value = new_value
+                save_with_history(line, by=by, reason=reason)
+                changed = True
+        if changed:
+            _record_figures(month, by=by)
 
 
 def _record_figures(report, *, by):
@@ -356,15 +443,20 @@ def sweep_monthly_reports(today, calendar):
     for every county and each of the last months, the e-towns whose report is not yet
     received are reminded when the due date is at most N working days away ("due soon")
     and once it has passed ("overdue"). Each reminder goes out once per (e-town, kind,
-    due date) whatever the number of runs (``remind_once``). The key is the e-town and the
+    due date) whatever the number of runs (``remind_many``). The key is the e-town and the
     due date, not a report row, because a contractor who never opened the month's report
     has no row to key on; the due date names the month."""
     n = reminder_workdays()
-    sent = 0
     this_month = first_of_month(today)
-    for county in County.objects.order_by("pk"):
+    # Counties share a handful of report days: one read of the e-towns per (report day,
+    # month) that is due soon or overdue, not one per county (issue 16).
+    counties_by_day = {}
+    for county_id, day in County.objects.order_by("pk").values_list("pk", "report_due_day"):
+        counties_by_day.setdefault(day, []).append(county_id)
+    dues = []
+    for day, county_ids in counties_by_day.items():
         for period in (add_months(this_month, -2), add_months(this_month, -1), this_month):
-            due = due_date_for(county.report_due_day, period, calendar=calendar)
+            due = due_date_for(day, period, calendar=calendar)
             if today <= due:
                 if calendar.workdays_between(today, due) > n:
                     continue
@@ -375,9 +467,10 @@ def sweep_monthly_reports(today, calendar):
                 continue
             received = MonthlyReport.objects.filter(etown=OuterRef("pk"), period=period, status__in=RECEIVED)
             etowns = list(
-                reporting_etowns(ETown.objects.filter(county=county))
+                reporting_etowns(ETown.objects.filter(county_id__in=county_ids))
                 .filter(reporting_start__lte=last_day_of_month(period))
                 .exclude(Exists(received))
+                .only("pk", "name")
             )
             if not etowns:
                 continue
@@ -390,10 +483,52 @@ def sweep_monthly_reports(today, calendar):
                 else:
                     title = f"{etown.name}{label}月报已逾期未报送"
                     body = f"报送期限为 {due:%Y-%m-%d}，至今未收到。请尽快填写并报送。"
-                if remind_once(
-                    item=etown, kind=kind, due_date=due, users=users.get(etown.pk, []), title=title, body=body,
+                dues.append(Due.of(
+                    etown, kind=kind, due_date=due, users=users.get(etown.pk, []), title=title, body=body,
                     url=reverse("report_mine") + f"?etown={etown.pk}",
-                ):
-                    sent += 1
-    return sent
+                ))
+    return remind_many(dues)
 
+
+
+# The departments' monthly workbook as a background job (issue 13) ------------------------
+
+
+def monthly_workbook_queue(*, month, county, include_pending, by):
+    """Queue the departments' workbook of ``month`` (``county`` None: every county the
+    user reads) for a worker; the user follows it on 我的导出 (etown jobs page)."""
+    from etown.models.jobs import REPORT_WORKBOOK
+    from etown.services.jobs import job_enqueue
+
+    from ..exports.reports import workbook_filename
+
+    return job_enqueue(
+        kind=REPORT_WORKBOOK, by=by, county=county, title=workbook_filename(month, county),
+        args=[by.pk, month.isoformat(), county.pk if county else None, bool(include_pending)],
+    )
+
+
+def monthly_workbook_store(*, user_id, month, county_id, include_pending):
+    """Build the workbook into a temporary file and store it (government access) for the
+    user who asked; returns the StoredFile (the job's result)."""
+    import datetime
+    import tempfile
+
+    from django.contrib.auth import get_user_model
+    from django.core.files import File
+
+    from etown.uploads import SPREADSHEETS
+
+    from ..exports.reports import workbook_filename, write_monthly_workbook
+    from ..selectors.reports import visible_counties
+
+    user = get_user_model().objects.get(pk=user_id)
+    month = datetime.date.fromisoformat(month)
+    county = County.objects.get(pk=county_id) if county_id else None
+    home = county or visible_counties(user).order_by("pk").first()
+    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        write_monthly_workbook(handle, user=user, month=month, county=county, include_pending=include_pending)
+        handle.seek(0)
+        with transaction.atomic():
+            return file_store(upload=File(handle, name=workbook_filename(month, county)), county=home, by=user,
+                              access=StoredFile.Access.GOVERNMENT, purpose="导出：月度数据报表", allowed=SPREADSHEETS)

@@ -17,7 +17,16 @@ from ..forms.inspections import AttachForm, FindingForm, InspectionForm, PlanFor
 from ..forms.rectification import FindingRectifyForm
 from ..models import CountyInspectionRule, Inspection, InspectionCategory, InspectionFinding
 from ..permissions import can_open_rectification, can_record_inspection, can_see_inspections, can_supervise
-from ..selectors.inspections import ACTIVE_PHASES, due_rows, effective_plans, inspections_for, rule_for_county
+from ..selectors.inspections import (
+    ACTIVE_PHASES,
+    due_counts,
+    due_rows,
+    due_table,
+    effective_plans,
+    inspections_for,
+    rows_from,
+    rule_for_county,
+)
 from ..selectors.rectification import contractor_of
 from ..services import inspections as services
 from ..services.rectification import rectification_from_finding
@@ -31,17 +40,16 @@ def inspection_due_list(request):
     today = timezone.localdate()
     state = request.GET.get("state", "")
     etowns = visible_etowns(request.user).select_related("county").filter(phase__in=ACTIVE_PHASES)
-    rows = due_rows(etowns, today)
-    counts = {s: sum(1 for r in rows if r.state == s) for s in ("overdue", "due_soon", "due", "done")}
-    if state in counts:
-        rows = [r for r in rows if r.state == state]
+    counts = due_counts(etowns, today)  # one query; the list pages in SQL (issue 16)
+    page = paginate(request, due_table(etowns, today, states=[state] if state in counts else None))
+    page.object_list = rows_from(page.object_list)
     recent = (
         Inspection.objects.filter(etown__in=visible_etowns(request.user))
         .select_related("etown", "agency")
         .order_by("-inspected_on", "-pk")[:10]
     )
     return render(request, "supervision/inspections/due_list.html", {
-        "page": paginate(request, rows), "counts": counts, "state": state, "recent": recent, "today": today,
+        "page": page, "counts": counts, "state": state, "recent": recent, "today": today,
         "querystring": querystring_without_page(request), "rule_counties": office_counties(request.user),
     })
 
@@ -54,13 +62,14 @@ def inspection_rule_edit(request, county_pk):
     if not counties.filter(pk=county.pk).exists():
         raise PermissionDenied("仅本区县领导小组办公室可以设置检查频次规则。")
     rule = rule_for_county(county)
+    preset = PresetForm(request.POST if "preset" in request.POST else None)
     if request.method == "POST" and "preset" in request.POST:
-        preset = PresetForm(request.POST)
-        if preset.is_valid():
-            services.inspection_rule_apply_preset(county=county, preset=preset.cleaned_data["preset"], by=request.user)
+        if preset.is_valid() and run_service(preset, services.inspection_rule_apply_preset, county=county,
+                                             by=request.user, **preset.cleaned_data):
             messages.success(request, "已采用预设规则。")
             return redirect("inspection_rule_edit", county.pk)
-    form = RuleForm(request.POST or None, instance=rule if rule.pk else None, initial={} if rule.pk else {})
+    form = RuleForm(request.POST if "preset" not in request.POST else None, instance=rule if rule.pk else None,
+                    initial={} if rule.pk else {})
     if request.method == "POST" and "preset" not in request.POST and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason")
@@ -68,7 +77,7 @@ def inspection_rule_edit(request, county_pk):
             messages.success(request, "检查频次规则已保存。")
             return redirect("inspection_due_list")
     return render(request, "supervision/inspections/rule_form.html", {
-        "form": form, "county": county, "rule": rule, "presets": CountyInspectionRule.PRESETS,
+        "form": form, "county": county, "rule": rule, "presets": CountyInspectionRule.PRESETS, "preset_form": preset,
     })
 
 
@@ -140,6 +149,26 @@ def _detail_context(request, inspection, **extra):
 def inspection_detail(request, pk):
     inspection = get_child_for(request.user, Inspection, pk, related=("agency", "recorded_by"))
     return render(request, "supervision/inspections/inspection_detail.html", _detail_context(request, inspection))
+
+
+@login_required
+def inspection_pdf(request, pk):
+    """The inspection record as a printable PDF (issue 15), for whoever may read it."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from etown.documents import render_pdf
+
+    inspection = get_child_for(request.user, Inspection, pk, related=("agency", "recorded_by"))
+    content = render_pdf("supervision/inspections/record_pdf.html", {
+        "inspection": inspection, "etown": inspection.etown, "findings": inspection.findings.all(),
+        "inspectors": inspection.inspectors.all(),
+    })
+    response = HttpResponse(content, content_type="application/pdf")
+    name = quote(f"{inspection.etown.name}监督检查记录{inspection.inspected_on:%Y%m%d}.pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
+    return response
 
 
 @login_required

@@ -12,13 +12,16 @@ from django.views.decorators.http import require_POST
 from etown import workdays
 from etown.audit import record_denied
 from etown.models import Role
+from etown.models.jobs import LETTER_PDF
+from etown.selectors.jobs import latest_job
 from etown.permissions import can_report_for, county_scope, in_scope, get_child_for, get_etown_for, has_role, visible_etowns
 from etown.views.common import paginate, querystring_without_page, run_service
 
 from .. import permissions as perms
 from ..exports.letters import letter_document, letter_pdf_bytes
 from ..forms.letters import AnswerForm, CancelForm, InterviewForm, LetterForm
-from ..models import Interview, Rectification, SupervisionLetter
+from ..models import Interview, Rectification, SupervisionLetter, Termination
+from ..selectors.termination import disqualification_warnings, etown_terminations, items_awaiting_interview
 from ..services import letters as services
 
 K = SupervisionLetter.Kind
@@ -84,9 +87,17 @@ def etown_letters(request, pk):
         Interview.objects.filter(etown=etown).select_related("recorded_by")
         if in_scope(request.user, etown.county_id) else Interview.objects.none()
     )
+    government = in_scope(request.user, etown.county_id)
     return render(request, "supervision/letters/etown_letters.html", {
         "etown": etown, "page": paginate(request, letters), "interviews": interviews[:50], "can_manage": can_manage,
         "kinds": K.choices,
+        # Issue 12: the decisions that end a contract, the 取消承办资格 warning and the
+        # interviews the second orders call for (government staff only).
+        "terminations": etown_terminations(etown) if government else (),
+        "disqualification_warnings": [
+            w for w in disqualification_warnings([etown.county_id], timezone.localdate()) if w[0].etown_id == etown.pk
+        ] if can_manage else (),
+        "awaiting_interview": list(items_awaiting_interview([etown.pk])[:20]) if can_manage else (),
     })
 
 
@@ -111,6 +122,7 @@ def letter_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         items = data.pop("items")
+        data.pop("confirm_shorten", None)  # the form's question, not a field of the letter
         letter = run_service(form, services.letter_draft, etown=etown, kind=kind, items=items, by=request.user,
                              addressee_org=initial["addressee_org"], **data)
         if letter:
@@ -131,7 +143,7 @@ def letter_edit(request, pk):
         eligible = letter.corrects.items.exclude(status=Rectification.Status.CLOSED)
     form = LetterForm(request.POST or None, instance=letter, eligible=eligible.distinct(), kind=K(letter.kind))
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "items"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("items", "confirm_shorten")}
         fresh = SupervisionLetter.objects.get(pk=letter.pk)  # the form changed ``letter`` in place
         if run_service(form, services.letter_update, letter=fresh, by=request.user, items=form.cleaned_data["items"], **data):
             messages.success(request, "草稿已保存。")
@@ -150,7 +162,12 @@ def letter_detail(request, pk):
     for response in letter.responses.select_related("submitted_by").prefetch_related("files").order_by("-submitted_at"):
         answers.setdefault(response.item_id, []).append(response)
     can_answer = perms.can_answer(user, letter)
+    pdf_job = latest_job(LETTER_PDF, letter.pk) if letter.status == SupervisionLetter.Status.ISSUED and not letter.pdf_id else None
     return render(request, "supervision/letters/letter_detail.html", {
+        "pdf_job": pdf_job,
+        # Issue 13: a retry whenever the PDF is not on its way: no job, a failed one, or
+        # one the broker did not take (the sweep would send it anyway).
+        "pdf_retry": pdf_job is None or pdf_job.state == pdf_job.State.FAILED or bool(pdf_job.publish_error),
         "letter": letter,
         "etown": letter.etown,
         "doc": letter_document(letter, items),
@@ -164,6 +181,7 @@ def letter_detail(request, pk):
         "answer_form": AnswerForm(),
         "cancel_form": CancelForm(),
         "corrections": letter.corrections.exclude(status=SupervisionLetter.Status.CANCELLED),
+        "termination": Termination.objects.filter(proposal=letter).first() if letter.kind == K.TERMINATION else None,
     })
 
 
@@ -195,13 +213,12 @@ def letter_render(request, pk):
     that exists)."""
     letter = _letter(request, pk, write=_office)
     if letter.status == SupervisionLetter.Status.ISSUED and not letter.pdf_id:
-        from ..tasks import render_letter_pdf
-
-        try:
-            render_letter_pdf.delay(letter.pk)
+        job = services.letter_pdf_retry(letter=letter, by=request.user)
+        job.refresh_from_db()
+        if job.publish_error:
+            messages.warning(request, "任务队列暂不可用：已记录为排队中，系统恢复后将自动生成 PDF，无需重复操作。")
+        elif job.state != job.State.DONE:
             messages.info(request, "已重新排队生成 PDF。")
-        except Exception:
-            messages.error(request, "PDF 生成失败，错误已记录，请联系管理员。")
     return redirect(letter)
 
 
@@ -270,7 +287,8 @@ def letter_answer(request, pk, item_pk):
 @login_required
 def interview_create(request, pk):
     etown = get_etown_for(request.user, pk, write=perms.can_supervise)
-    form = InterviewForm(request.POST or None, request.FILES or None, etown=etown)
+    initial = {"items": [request.GET["item"]]} if request.GET.get("item", "").isdigit() else None
+    form = InterviewForm(request.POST or None, request.FILES or None, etown=etown, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["items"] = list(data["items"])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from etown.permissions import get_child_for, get_etown_for, visible_etowns
+from etown.spreadsheets import issuing_unit
 from etown.views.common import paginate, querystring_without_page, run_service
 
 from .. import permissions as perms
@@ -17,6 +18,7 @@ from ..exports.rectification import ledger_workbook, template_workbook
 from ..forms.rectification import CloseForm, EvidenceForm, ImportForm, RectificationEditForm, RectificationForm, SendBackForm
 from ..models import EscalationLevel, Rectification
 from ..selectors.rectification import hide_termination, ledger, sees_termination
+from ..selectors.termination import items_awaiting_interview
 from ..services import rectification as services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,7 +55,8 @@ def _ledger_page(request, *, etown=None):
     items = ledger(request.user, today=today, etown=etown, etown_id=etown_id, **filters)
     if request.GET.get("format") == "xlsx":
         name = f"整改台账_{etown.name if etown else '全部'}_{today:%Y%m%d}.xlsx"
-        return _xlsx(ledger_workbook(items, today), name)
+        return _xlsx(ledger_workbook(items, today, unit=issuing_unit(request.user),
+                                     hide_termination=not sees_termination(request.user)), name)
     page = paginate(request, items)
     hide_termination(page.object_list, request.user)
     context = {
@@ -155,6 +158,10 @@ def _detail(request, item, status=200, **forms):
     }
     if context["next_level"]:
         context["escalate_verdict"] = perms.can_escalate(item, context["next_level"], today)
+    # 约谈 prompted after the second order (高平 000 第八条; issue 12): office staff only.
+    context["interview_prompt"] = bool(context["can_escalate"]) and items_awaiting_interview([item.etown_id]).filter(
+        pk=item.pk
+    ).exists()
     return render(request, "supervision/rectification/detail.html", context, status=status)
 
 

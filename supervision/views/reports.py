@@ -1,10 +1,11 @@
 """Pages of the monthly reports. Each view fetches and authorises in one step
 (``get_etown_for`` / ``get_child_for``: 404 for a user who may not see the e-town, 403
 for a role that may not act) and writes only through ``services.reports``."""
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,7 +14,6 @@ from etown.permissions import get_child_for, get_etown_for, require
 from etown.views.common import apply_service_errors, paginate, querystring_without_page, run_service
 from etown.workdays import WorkCalendar, fallback_message
 
-from ..exports.reports import monthly_workbook_file, workbook_filename
 from ..forms.reports import AcceptForm, ExportForm, ReportCreateForm, ReportForm, ReturnForm
 from ..models import MonthlyReport
 from ..permissions import (
@@ -31,6 +31,7 @@ from ..selectors.reports import (
     default_overdue_month,
     figure_changes,
     filtered_reports,
+    latest_month_with_data,
     overdue_etowns,
     parse_month,
     previous_accepted,
@@ -161,6 +162,7 @@ def _detail_context(request, report, **extra):
         "history": [h for h in history if h.history_change_reason],
         "can_edit": can_edit_report(request.user, report),
         "can_review": can_review_report(request.user, report),
+        "can_withdraw": report.status in MonthlyReport.WAITING and bool(can_file_reports(request.user, report.etown)),
         "return_form": extra.pop("return_form", None) or ReturnForm(),
         "accept_form": AcceptForm(),
         **extra,
@@ -171,6 +173,41 @@ def _detail_context(request, report, **extra):
 def report_detail(request, pk):
     report = get_child_for(request.user, MonthlyReport, pk, related=("submitted_by", "reviewed_by"))
     return render(request, "supervision/reports/detail.html", _detail_context(request, report))
+
+
+@login_required
+@require_POST
+def report_withdraw(request, pk):
+    """The contractor takes back a report the office has not reviewed yet (issue 15)."""
+    report = get_child_for(request.user, MonthlyReport, pk, write=can_file_reports)
+    try:
+        services.monthly_report_withdraw(report=report, by=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "月报已撤回，可修改后重新报送。")
+    return redirect(report)
+
+
+@login_required
+def report_pdf(request, pk):
+    """The report as a printable PDF (issue 15), for whoever may read it."""
+    from django.http import HttpResponse
+
+    from etown.documents import render_pdf
+
+    report = get_child_for(request.user, MonthlyReport, pk)
+    contract = report.etown.contracts.select_related("contractor").order_by("signed_on", "pk").first()
+    content = render_pdf("supervision/reports/report_pdf.html", {
+        "report": report, "etown": report.etown, "printed": timezone.localdate(),
+        "contractor": contract.contractor.name if contract else "",
+        "task_lines": report.task_lines.select_related("task").order_by("task__position", "task_id"),
+        "indicator_lines": report.indicator_lines.select_related("indicator").order_by("indicator__position", "indicator_id"),
+    })
+    response = HttpResponse(content, content_type="application/pdf")
+    name = quote(f"{report.etown.name}{report.period_label}月度报告.pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
+    return response
 
 
 # Office -----------------------------------------------------------------------------
@@ -254,15 +291,25 @@ def report_export(request):
     require(can_export_monthly_data(request.user))
     counties = visible_counties(request.user)
     calendar = WorkCalendar()
-    default_month = default_overdue_month(list(counties), timezone.localdate(), calendar=calendar)
+    default_month = latest_month_with_data(request.user) or default_overdue_month(
+        list(counties), timezone.localdate(), calendar=calendar
+    )
     bound = "month" in request.GET
     form = ExportForm(request.GET if bound else None, counties=counties, initial={"month": f"{default_month:%Y-%m}"})
     if bound and form.is_valid():
         month, county = form.cleaned_data["month"], form.cleaned_data["county"]
-        handle = monthly_workbook_file(
-            user=request.user, month=month, county=county, include_pending=form.cleaned_data["include_pending"],
+        # Built by a worker (issue 13), not inside the request; followed on 我的导出.
+        job = services.monthly_workbook_queue(
+            month=month, county=county, include_pending=form.cleaned_data["include_pending"], by=request.user,
         )
-        return FileResponse(handle, as_attachment=True, filename=workbook_filename(month, county), content_type=XLSX)
+        job.refresh_from_db()
+        if job.state == job.State.DONE and job.result_id:  # embedded mode: built already
+            return redirect("file_download", job.result_id)
+        if job.publish_error:
+            messages.warning(request, "任务队列暂不可用：报表已记录为排队中，系统恢复后将自动生成，无需重复操作。")
+        else:
+            messages.info(request, "报表正在生成，完成后可在“我的导出”下载。")
+        return redirect("job_list")
     recent = reports_for(request.user).values("period").order_by("-period").distinct()[:12]
     return render(request, "supervision/reports/export.html", {
         "form": form, "recent_months": [r["period"] for r in recent],

@@ -33,8 +33,13 @@ def test_it_counts_applications_for_the_dashboard_by_county(demo):
 
 
 def test_it_charts_the_latest_evaluation_result_per_etown(demo):
-    evaluate(demo, "unqualified", on=datetime.date(2026, 6, 1))
-    evaluate(demo, "qualified")
+    first = evaluate(demo, "unqualified", on=datetime.date(2026, 6, 1))
+    # A later province result is a re-evaluation confirmed by the office head (issue 11).
+    again = evaluation_services.evaluation_create(
+        etown=demo.etown, by=demo.office, evaluator_kind="province", evaluator_name="山西省商务厅",
+        evaluated_on=datetime.date(2026, 11, 2), result="qualified", today=TODAY, replaces=first,
+    )
+    evaluation_services.evaluation_confirm_replacement(evaluation=again, by=demo.office)
     evaluate(demo, "basic", etown=demo.other_etown)
     assert metric("evaluation_results")({demo.linyi.pk}) == {"合格": 1, "基本合格": 1, "不合格": 0}
     assert metric("evaluation_results")({demo.anze_etown.county_id}) == {"合格": 0, "基本合格": 0, "不合格": 0}

@@ -13,7 +13,27 @@ from .conftest import login
 pytestmark = pytest.mark.e2e
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-MATERIALS = ["资金申请表", "合同", "发票", "建设进度", "阶段验收报告"]
+# The stage acceptance report is no upload (issue 11): the request names the counted stage
+# acceptance it rests on.
+MATERIALS = ["资金申请表", "合同", "发票", "建设进度"]
+
+
+def counted_stage_acceptance(etown):
+    """A stage acceptance passed by the review group, approved by the leading group,
+    reviewed by the county government and noticed without objection (004 附件2 第十二条3),
+    walked through the services (tests/e2e/test_acceptance.py walks it in the browser)."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth import get_user_model
+
+    from ..acceptance import conftest as acceptance
+
+    users = {u.username: u for u in get_user_model().objects.filter(
+        username__in=["office", "leader", "contractor"])}
+    demo = SimpleNamespace(etown=etown, contract=etown.contracts.get(), linyi=etown.county, **users)
+    application = acceptance.apply(demo, kind="stage", stage_name="电商公共服务中心改造完成")
+    acceptance.pass_review(demo, application)
+    return acceptance.count(demo, application)
 
 
 def sign_in(page, username):
@@ -38,8 +58,10 @@ def test_it_takes_a_progress_payment_from_the_request_to_the_disbursement(page, 
     from funds.models import DisbursementRequest
 
     etown = ETown.objects.get(name="临猗新城涑水e镇")
+    accepted = counted_stage_acceptance(etown)
 
-    # The contractor drafts the request from the e-town's funds page.
+    # The contractor drafts the request from the e-town's funds page, naming the counted
+    # stage acceptance it rests on.
     sign_in(page, "contractor")
     page.get_by_role("link", name="专项资金", exact=True).click()
     page.get_by_role("link", name="临猗新城涑水e镇").click()
@@ -48,10 +70,13 @@ def test_it_takes_a_progress_payment_from_the_request_to_the_disbursement(page, 
     page.fill("#id_amount", "1200000")
     page.fill("#id_purpose", "电商公共服务中心改造完成第一阶段，申请进度款。")
     page.get_by_label("改造升级乡村e镇电子商务公共服务中心").check()
+    page.select_option("#id_stage_acceptance", str(accepted.pk))
     page.get_by_test_id("save-request").click()
     expect(page.get_by_test_id("request-status")).to_have_text("草稿")
+    expect(page.get_by_test_id("stage-acceptance")).to_contain_text("电商公共服务中心改造完成")
+    expect(page.get_by_test_id("gate-hub:acceptance_basis")).to_contain_text("公示期满无异议")
     # Materials missing: the gate says which, and the request cannot be submitted yet.
-    expect(page.get_by_test_id("gate-materials")).to_contain_text("缺少：资金申请表、合同、发票、建设进度、阶段验收报告。")
+    expect(page.get_by_test_id("gate-materials")).to_contain_text("缺少：资金申请表、合同、发票、建设进度。")
     expect(page.get_by_test_id("act-submit")).to_be_disabled()
     for label in MATERIALS:
         page.select_option("#id_material-kind", label=label)
@@ -83,8 +108,9 @@ def test_it_takes_a_progress_payment_from_the_request_to_the_disbursement(page, 
     request = DisbursementRequest.objects.select_related("notice").get()
     expect(page.get_by_test_id("notice")).to_contain_text(f"{request.notice.end_date.month}月{request.notice.end_date.day}日")
 
-    # During the notice the finance bureau cannot pay yet.
-    sign_in(page, "finance")
+    # During the notice the finance bureau cannot pay yet (its treasury desk pays: not the
+    # person who reviewed the request, 不相容岗位分离).
+    sign_in(page, "treasury")
     open_request(page, pk)
     expect(page.get_by_test_id("disburse-wait")).to_contain_text("期满无异议后方可登记拨付")
 

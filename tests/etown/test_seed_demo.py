@@ -30,8 +30,9 @@ def test_it_builds_the_demo_county_from_the_seeds(settings):
     assert set(ETown.objects.values_list("name", flat=True)) >= {"安泽县连翘产业乡村e镇", "高平市智创互联乡村e镇"}
     roles = dict(Membership.objects.values_list("user__username", "role"))
     assert roles == {
-        "office": "office", "finance": "reviewer", "leader": "leader", "agency": "agency",
+        "office": "office", "finance": "reviewer", "treasury": "reviewer", "leader": "leader", "agency": "agency",
         "contractor": "contractor", "contractor2": "contractor", "auditor": "auditor",
+        "province": "leader", "city": "leader",  # 山西省商务厅 and 运城市商务局 (issue 16)
     }
 
 

@@ -135,3 +135,21 @@ def test_it_keeps_government_files_from_contractors_and_agencies(demo, client_fo
 
 def test_it_answers_404_for_a_missing_file(demo, client_for):
     assert client_for(demo.office).get(reverse("file_download", args=[999999])).status_code == 404
+
+
+def test_it_tells_the_browser_what_a_file_input_accepts():
+    """Issue 15: file inputs had no ``accept``; the phone's picker offered every file."""
+    from django import forms as djforms
+
+    from etown.forms.submissions import PublicAttachmentField
+    from etown.uploads import DOCUMENTS, IMAGES, MultiUploadField, UploadField, accept_attr
+
+    class F(djforms.Form):
+        photo = UploadField(allowed=IMAGES)
+        papers = MultiUploadField(allowed=DOCUMENTS)
+        evidence = PublicAttachmentField()
+
+    html = str(F())
+    assert 'accept=".jpg,.jpeg,.png,image/jpeg,image/png"' in html
+    assert f'accept="{accept_attr(DOCUMENTS)}"' in html and ".docx" in accept_attr(DOCUMENTS)
+    assert html.count(f'accept="{accept_attr(DOCUMENTS)}"') == 2  # the public window's attachment too

@@ -29,7 +29,7 @@ def materials_for(kind):
     kinds = {
         RequestKind.PREPAYMENT: [MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT],
         RequestKind.PROGRESS: [MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT, MaterialKind.INVOICE,
-                               MaterialKind.PROGRESS, MaterialKind.STAGE_ACCEPTANCE],
+                               MaterialKind.PROGRESS],
         RequestKind.RETENTION: [MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT, MaterialKind.INVOICE,
                                 MaterialKind.PROGRESS],
     }[kind]
@@ -54,12 +54,13 @@ def passing_check(key="test_pass", label="测试条件"):
     return Check(group="disbursement", key=key, label=label, func=lambda etown, **ctx: (True, "满足"))
 
 
-def new_request(demo, *, kind=RequestKind.PROGRESS, amount=Decimal("1000000"), contract=None, by=None, materials=True):
+def new_request(demo, *, kind=RequestKind.PROGRESS, amount=Decimal("1000000"), contract=None, by=None, materials=True,
+                stage_acceptance=None):
     contract = contract or demo.contract
     return services.disbursement_create(
         contract=contract, kind=kind, amount=Decimal(amount), purpose="物流配送中心改造升级进度款",
         tasks=list(contract.etown.tasks.all()[:2]), by=by or demo.contractor,
-        materials=materials_for(kind) if materials else (),
+        materials=materials_for(kind) if materials else (), stage_acceptance=stage_acceptance,
     )
 
 
@@ -86,7 +87,7 @@ def advance(demo, request, to, *, today=TODAY, paid_on=AFTER_NOTICE):
             services.disbursement_start_notice(request=request, by=demo.office, today=today)
         elif status == S.IN_NOTICE:
             services.disbursement_disburse(request=request, disbursed_on=paid_on, amount=request.amount,
-                                           voucher_number=f"GK{request.pk:04d}", by=demo.finance, today=paid_on)
+                                           voucher_number=f"GK{request.pk:04d}", by=demo.treasury, today=paid_on)
         else:
             raise AssertionError(f"cannot advance from {status} to {to}")
 

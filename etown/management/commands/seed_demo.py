@@ -23,6 +23,8 @@ class Command(BaseCommand):
         self.stdout.write("演示账号（密码均为 %s）：" % data.DEMO_PASSWORD)
         for username, full_name, role, county, org, title, _ in data.USERS:
             self.stdout.write(f"  {username:<12} {full_name} · {org} · {title}")
+        for username, full_name, role, scope, province, city, org, title in data.REGIONAL_USERS:
+            self.stdout.write(f"  {username:<12} {full_name} · {org} · {title}")
 
 
 def seed(*, with_apps=True):
@@ -67,6 +69,19 @@ def seed(*, with_apps=True):
                 title=title, is_head=is_head, by=system,
             )
             created_any = True
+
+    for username, full_name, role, scope, province, city, org_name, title in data.REGIONAL_USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        org = Organization.objects.filter(county=None, name=org_name).first() or services.organization_create(
+            by=system, name=org_name, kind=Organization.Kind.DEPARTMENT, county=None,
+        )
+        user = User(username=username, first_name=full_name, email=f"{username}@demo.invalid")
+        user.set_password(data.DEMO_PASSWORD)
+        user.save()
+        services.membership_grant(user=user, role=role, county=None, scope=scope, province=province, city=city,
+                                  organization=org, title=title, by=system)
+        created_any = True
 
     for spec in data.ETOWNS:
         county = counties[spec["county"]]

@@ -42,7 +42,8 @@ def apply_due(day):
 
 def test_it_stores_the_materials_and_tells_the_office(demo, application):
     assert application.status == AcceptanceApplication.Status.SUBMITTED
-    assert set(application.materials.values_list("category", flat=True)) == set(ApplicationMaterial.REQUIRED)
+    # A final acceptance: 记账凭证、发票、合同 as well (附件3 第四条; issue 11).
+    assert set(application.materials.values_list("category", flat=True)) == set(ApplicationMaterial.REQUIRED_FINAL)
     assert all(m.file.etown == demo.etown for m in application.materials.all())
     note = Notification.objects.get(user=demo.office, kind="acceptance_applied")
     assert f"{application.due_on:%Y-%m-%d}" in note.title

@@ -16,7 +16,7 @@ from etown.uploads import file_path
 from supervision.selectors import rectification as rectification_selectors
 from supervision.services import rectification as rectification_services
 
-from ..conftest import TODAY, apply, pdf, review_kwargs
+from ..conftest import NOTICE_OVER, TODAY, apply, count, pdf, review_kwargs
 
 pytestmark = pytest.mark.django_db
 LATER = datetime.date(2026, 12, 21)
@@ -43,16 +43,26 @@ def test_it_builds_the_checklist_from_tasks_indicators_and_conditions(demo, appl
     assert retail.requirement == "≥ 3000 万元（每年）"
 
 
-def test_it_passes_a_final_acceptance_and_sets_the_retention_flag(demo, application):
+def test_it_passes_a_final_acceptance_and_sets_the_retention_flag_once_the_chain_ends(demo, application):
+    """Changed by issue 12: recording 通过 no longer releases the retention and closes the
+    e-town at once; the leading group, the county government and the result notice come
+    first (004 附件3 第八条（二）; 附件2 第十二条3). The chain itself: tests/acceptance/conclusions."""
     review = record(demo, application)
     application.refresh_from_db()
     demo.contract.refresh_from_db()
     demo.etown.refresh_from_db()
     assert application.status == AcceptanceApplication.Status.PASSED
     assert application.concluded_on == application.closed_on == TODAY
-    assert demo.contract.final_acceptance_passed_on == TODAY
+    assert demo.contract.final_acceptance_passed_on is None
+    assert demo.etown.phase != ETown.Phase.CLOSED
+    assert acceptance_gate(demo.etown) == (True, f"终期验收验收小组已于 {TODAY:%Y-%m-%d} 通过，结论待生效。")
+    assert not Notice.objects.filter(kind=Notice.Kind.ACCEPTANCE).exists()
+    count(demo, application)
+    demo.contract.refresh_from_db()
+    demo.etown.refresh_from_db()
+    assert demo.contract.final_acceptance_passed_on == NOTICE_OVER
     assert demo.etown.phase == ETown.Phase.CLOSED
-    assert acceptance_gate(demo.etown) == (True, f"终期验收已于 {TODAY:%Y-%m-%d} 通过。")
+    assert acceptance_gate(demo.etown) == (True, f"终期验收已于 {TODAY:%Y-%m-%d} 通过，结论已生效。")
     notice = Notice.objects.get(kind=Notice.Kind.ACCEPTANCE)
     assert notice.source_id == review.pk and "结论为：通过验收" in notice.body and notice.workdays == 5
 
@@ -91,7 +101,8 @@ def test_it_fails_a_review_opens_items_and_blocks_until_the_rectification_passes
     # A rectification review re-judges only what was not met.
     assert second.checklist.count() == 2
     demo.contract.refresh_from_db()
-    assert demo.contract.final_acceptance_passed_on == LATER
+    # Issue 12: the passed re-review goes through the conclusion chain before it counts.
+    assert demo.contract.final_acceptance_passed_on is None
     assert acceptance_gate(demo.etown)[0] is True
 
 
@@ -185,3 +196,43 @@ def test_it_renders_the_acceptance_report_pdf(demo, application, django_capture_
     application_services.review_generate_report(review=review, by=demo.office)
     review.refresh_from_db()
     assert review.report_file_id == stored.pk
+
+
+def _rows_split_across_pages(html):
+    """The table rows (tr elements) WeasyPrint lays out on more than one page."""
+    from weasyprint import HTML
+
+    from etown.documents import static_root_for_pdf
+
+    document = HTML(string=html, base_url=str(static_root_for_pdf()) + "/").render()
+    pages_of = {}
+
+    def walk(box, page_number):
+        if getattr(box, "is_header", False):  # the header row repeats on every page, as it should
+            return
+        element = getattr(box, "element", None)
+        if element is not None and getattr(element, "tag", None) == "tr":
+            pages_of.setdefault(id(element), set()).add(page_number)
+        for child in getattr(box, "children", []) or []:
+            walk(child, page_number)
+
+    for number, page in enumerate(document.pages):
+        walk(page._page_box, number)
+    return [pages for pages in pages_of.values() if len(pages) > 1], len(document.pages)
+
+
+def test_it_keeps_checklist_rows_whole_across_pages(demo, application):
+    """Issue 15: the acceptance report split table rows from their numbers across pages."""
+    from django.template.loader import render_to_string
+
+    from acceptance.exports.applications import review_report_context
+    from acceptance.models import ChecklistItem as Item
+
+    review = record(demo, application, conclusion="not_passed", not_met=["培训师资库专家"])
+    Item.objects.filter(review=review).update(
+        remark="现场核查发现台账资料与实际情况不一致，部分佐证材料缺失，需补充完善后再次申请验收。" * 3
+    )
+    html = render_to_string("acceptance/pdf/acceptance_report.html", review_report_context(review))
+    split, pages = _rows_split_across_pages(html)
+    assert pages >= 2  # the table does run over a page break
+    assert split == []

@@ -74,7 +74,8 @@ def test_it_contains_every_file_and_the_catalogue_matches(demo, documents, djang
 
     # Every stored file of the e-town is in it, except the 举报 attachment; nothing of another e-town.
     expected = StoredFile.objects.filter(etown=demo.etown).exclude(access=StoredFile.Access.DISCIPLINE)
-    assert expected.count() == 1 + 4 + 1 + 1  # report, materials, acceptance report, 月报附件
+    # report, materials (7 for a final one: 记账凭证、发票、合同 too, issue 11), acceptance report, 月报附件
+    assert expected.count() == 1 + 7 + 1 + 1
     assert {f.sha256 for f in expected} <= hashes
     titles = {row["文件名称"] for row in catalogue}
     assert "举报附件" not in titles and "别的项目.pdf" not in {row["档案文件"].split("-", 1)[-1] for row in catalogue}
@@ -168,3 +169,40 @@ def test_it_refuses_a_request_from_a_role_that_may_not_export(demo, who):
     with pytest.raises(PermissionDenied):
         dossier_request(etown=demo.etown, by=getattr(demo, who))
     assert not DossierExport.objects.exists()
+
+
+def test_it_leaves_citizens_opinion_attachments_out(demo, documents, django_capture_on_commit_callbacks):
+    """Issue 14 finding 9: the dossier goes to the city and the province; what a citizen
+    attached to an opinion stays with the county's handlers."""
+    from etown.demo import public as public_demo
+    from etown.services import submissions as submission_services
+
+    public_demo.seed_public()  # the e-town published on the column, so its window is open
+    submission, _code = submission_services.submission_create(
+        county=demo.linyi, kind="opinion", subject="关于培训", content="建议增加培训。", etown=demo.etown,
+        name="李四", contact="13800000000", upload=pdf("李四身份证.pdf"),
+    )
+    export = build(demo, demo.office, django_capture_on_commit_callbacks)
+    with zipfile.ZipFile(file_path(export)) as archive:
+        names = archive.namelist()
+        hashes = {hashlib.sha256(archive.read(n)).hexdigest() for n in names}
+        catalogue = read_catalogue(archive)
+    assert submission.attachment.sha256 not in hashes
+    assert not any("李四" in str(row) or "意见附件" in str(row) for row in catalogue)
+
+
+def test_it_records_who_downloaded_the_dossier_from_where(demo, django_capture_on_commit_callbacks):
+    """Issue 14 finding 8: a dossier download is in the security log."""
+    from django.test import Client
+
+    from etown.models import AuditEvent
+
+    client = Client(REMOTE_ADDR="203.0.113.30")
+    client.force_login(demo.auditor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("acceptance:dossier_page", args=[demo.etown.pk]))
+    export = DossierExport.objects.get()
+    url = reverse("acceptance:dossier_download", args=[export.pk])
+    assert client.get(url).status_code == 200
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.DOWNLOAD, user=demo.auditor)
+    assert (event.path, event.ip_address) == (url, "203.0.113.30") and f"dossier:{export.pk}" in event.detail

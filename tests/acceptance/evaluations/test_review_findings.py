@@ -65,3 +65,29 @@ def test_it_refuses_feedback_problems_from_a_role_that_may_not_record_them(demo,
     with pytest.raises(PermissionDenied):
         evaluation_services.evaluation_import_items(evaluation=evaluation, fileobj=feedback_xlsx(rows), by=user)
     assert not rectification_selectors.items_for_source(evaluation).exists()
+
+
+def test_it_refuses_an_agency_feedback_items_on_an_evaluation_it_did_not_record(demo, client_for):
+    """Issue 14 finding 9: an assigned agency edits only its own evaluations' items."""
+    from supervision.models import Rectification
+
+    evaluation = province_fail(demo)
+    before = Rectification.objects.count()
+    with pytest.raises(PermissionDenied):
+        evaluation_services.evaluation_add_item(
+            evaluation=evaluation, by=demo.agency, problem="培训人次虚报", measures="核实", units="承办企业",
+            persons="陈涛", deadline=datetime.date(2026, 12, 31),
+        )
+    with pytest.raises(PermissionDenied):
+        evaluation_services.evaluation_import_items(evaluation=evaluation, fileobj=feedback_xlsx([[1, "培训人次虚报", "核实", "承办企业", "陈涛", "2026-12-31"]]), by=demo.agency)
+    c = client_for(demo.agency)
+    assert c.get(reverse("acceptance:evaluation_item_add", args=[evaluation.pk])).status_code == 403
+    assert c.get(reverse("acceptance:evaluation_import", args=[evaluation.pk])).status_code == 403
+    assert "登记反馈问题" not in c.get(reverse("acceptance:evaluation_detail", args=[evaluation.pk])).content.decode()
+    assert Rectification.objects.count() == before
+    # The office still may.
+    evaluation_services.evaluation_add_item(
+        evaluation=evaluation, by=demo.office, problem="培训人次虚报", measures="核实", units="承办企业",
+        persons="陈涛", deadline=datetime.date(2026, 12, 31),
+    )
+    assert Rectification.objects.count() == before + 1

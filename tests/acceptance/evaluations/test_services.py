@@ -85,19 +85,26 @@ def test_it_blocks_an_unqualified_result_and_names_the_decision(demo):
     evaluation_services.evaluation_record_decision(
         evaluation=evaluation, by=demo.office, decided_on=datetime.date(2026, 11, 20),
         decision_basis="县乡村e镇工作领导小组2026年第5次会议纪要", reduction_amount=Decimal("500000"),
-        cancel_qualification=False, clawback_amount=Decimal("200000.50"), today=TODAY,
+        cancel_qualification=False, clawback_amount=Decimal("0"), today=TODAY,
     )
+    # Issue 12: nothing was paid on the demo contract here, so the decision claws nothing
+    # back (funds refuses a clawback beyond what was paid; tests/funds/clawbacks covers it).
     passed, reason = evaluation_gate(demo.etown)
     assert not passed
-    assert "减少支持资金 500,000.00 元" in reason and "收回已拨付资金 200,000.50 元" in reason
+    assert "减少支持资金 500,000.00 元" in reason
     evaluation.refresh_from_db()
-    assert evaluation.clawback_amount == Decimal("200000.50") and evaluation.decided_by == demo.office
+    assert evaluation.reduction_amount == Decimal("500000") and evaluation.decided_by == demo.office
     assert evaluation.history.first().history_change_reason.startswith("录入不合格处理决定")
 
 
-def test_it_decides_by_the_latest_evaluation(demo):
-    evaluate(demo, Evaluation.Result.UNQUALIFIED, on=datetime.date(2026, 6, 1))
-    evaluate(demo, Evaluation.Result.QUALIFIED, on=datetime.date(2026, 11, 2))
+def test_it_decides_by_the_confirmed_re_evaluation_not_merely_the_latest(demo):
+    """Issue 11: the latest record by date no longer governs by itself; a later province
+    result replaces the earlier only as a re-evaluation an office head confirmed
+    (tests/acceptance/evaluations/test_authority.py has the rest)."""
+    first = evaluate(demo, Evaluation.Result.UNQUALIFIED, on=datetime.date(2026, 6, 1))
+    again = evaluate(demo, Evaluation.Result.QUALIFIED, on=datetime.date(2026, 11, 2), replaces=first)
+    assert evaluation_gate(demo.etown)[0] is False
+    evaluation_services.evaluation_confirm_replacement(evaluation=again, by=demo.office)
     assert evaluation_gate(demo.etown)[0] is True
     assert evaluation_gate(demo.other_etown) == (True, "尚未开展中期评价。")  # per e-town
 

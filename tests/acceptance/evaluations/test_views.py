@@ -91,14 +91,15 @@ def test_it_shows_the_evaluation_to_the_contractor_not_to_the_other(demo, client
 def test_it_lists_evaluations_in_a_fixed_number_of_queries(demo, client_for, django_assert_num_queries, n):
     for i in range(n):
         evaluation_services.evaluation_create(
-            etown=demo.etown, by=demo.office, evaluator_kind="province", evaluator_name=f"评价单位{i}",
+            # City records: a second province record would have to be a re-evaluation (issue 11).
+            etown=demo.etown, by=demo.office, evaluator_kind="city", evaluator_name=f"评价单位{i}",
             evaluated_on=datetime.date(2026, 11, 2), result="qualified",
         )
     client = client_for(demo.auditor)
     client.get(url("evaluation_list"))
     # session, user, memberships, COUNT, page of evaluations (etown, county joined), unread
     # badge, and the session's idle-expiry save (savepoint, UPDATE, release)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):  # no session save within the minute (issue 16)
         response = client.get(url("evaluation_list"))
     assert response.status_code == 200
 
@@ -122,10 +123,16 @@ def test_it_corrects_an_evaluation_with_a_reason(demo, client_for):
             "score": "81", "result": "qualified", "summary": ""}
     response = client_for(demo.office).post(url, data)
     assert response.status_code == 200 and "请填写修改原因。" in response.content.decode()
-    assert client_for(demo.office).post(url, {**data, "reason": "评价报告正式稿结果为合格"}).status_code == 302
+    # The province's result is not rewritten by an edit (issue 11: only a confirmed re-evaluation replaces it).
+    response = client_for(demo.office).post(url, {**data, "reason": "评价报告正式稿结果为合格"})
+    assert response.status_code == 200 and "省级评价结果不能直接修改" in response.content.decode()
     evaluation.refresh_from_db()
-    assert evaluation.result == Evaluation.Result.QUALIFIED
-    assert evaluation.history.first().history_change_reason == "评价报告正式稿结果为合格"
+    assert evaluation.result != Evaluation.Result.QUALIFIED
+    data["result"] = evaluation.result
+    assert client_for(demo.office).post(url, {**data, "reason": "评价报告正式稿得分为 81 分"}).status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.score == 81
+    assert evaluation.history.first().history_change_reason == "评价报告正式稿得分为 81 分"
 
 
 def test_it_adds_a_typed_in_feedback_problem(demo, client_for):

@@ -170,3 +170,22 @@ def test_it_lists_notices_in_a_fixed_number_of_queries(column, client_for, djang
         # notifications (nav); the session saved (savepoint, update, release)
         with django_assert_num_queries(9):
             assert client.get(reverse("notice_list")).status_code == 200
+
+
+def test_it_warns_when_a_notice_runs_into_a_year_without_a_holiday_calendar(column, client_for):
+    """Issue 15: a notice from 2026-12-28 ends on 元旦 with no warning; its period counts
+    Monday to Friday in 2027, whose statutory holidays nobody has entered yet."""
+    from etown.models import WorkCalendarYear
+
+    WorkCalendarYear.objects.filter(year=2027).delete()
+    notice = notices.notice_create(county=column.linyi, title="进度款拨付公示", body="拟拨付。",
+                                   start_date=date(2026, 12, 28), by=column.office)
+    assert notice.end_date.year == 2027
+    internal = client_for(column.office).get(reverse("notice_detail", args=[notice.pk])).content.decode()
+    assert 'data-testid="calendar-warning"' in internal and "2027年" in internal
+    public = Client().get(reverse("public_notice", args=[notice.pk]))
+    assert "2027年法定节假日安排尚未录入" in public.content.decode()  # the column says it too
+    ordinary = notices.notice_create(county=column.linyi, title="公示", body="拟拨付。", start_date=date(2026, 11, 2),
+                                     by=column.office)
+    assert 'data-testid="calendar-warning"' not in client_for(column.office).get(
+        reverse("notice_detail", args=[ordinary.pk])).content.decode()

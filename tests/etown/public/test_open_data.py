@@ -143,3 +143,15 @@ def test_it_describes_the_format_at_a_stable_address(column):
     data = Client().get(reverse("public_data_format")).json()
     assert data == {"format": opendata.FORMAT_NAME, "version": opendata.FORMAT_VERSION,
                     "csv_columns": opendata.CSV_COLUMNS}
+
+
+def test_it_writes_formula_like_texts_as_text_in_the_csv(column):
+    """Issue 14 item 4: a published text starting with =, +, -, @, tab or CR must not
+    run as a formula when the CSV is opened in a spreadsheet (OWASP CSV injection)."""
+    tasks = list(column.etown.tasks.order_by("pk")[:2])
+    tasks[0].__class__.objects.filter(pk=tasks[0].pk).update(title='=HYPERLINK("http://x.example","点击")')
+    tasks[1].__class__.objects.filter(pk=tasks[1].pk).update(title="@SUM(1+1)")
+    rows = _csv_rows(Client().get(reverse("public_etown_csv", args=[column.etown.pk])))
+    titles = {r["title"] for r in rows if r["record_type"] == "task"}
+    assert "'=HYPERLINK(\"http://x.example\",\"点击\")" in titles and "'@SUM(1+1)" in titles
+    assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for v in r.values() if v)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from funds import services
 from funds.models import ChangeKind, ChangeStatus
 
-from ..helpers import TODAY
+from ..helpers import TODAY, pdf
 
 C = ChangeStatus
 
@@ -54,9 +54,10 @@ def test_it_approves_a_change_only_with_the_higher_authoritys_consent(demo):
     assert change.status == C.LEADER_APPROVED
     with pytest.raises(ValidationError) as error:
         services.change_record_higher_approval(change=change, number="", approved_on=None, by=demo.office, today=TODAY)
-    assert set(error.value.message_dict) == {"number", "approved_on"}
+    # The higher authority's document is required too (issue 11: 附件2 第九条, 报请上级同意).
+    assert set(error.value.message_dict) == {"number", "approved_on", "document"}
     services.change_record_higher_approval(change=change, number="运商函〔2026〕21号", approved_on=TODAY, by=demo.office,
-                                           today=TODAY)
+                                           today=TODAY, document=pdf("上级批复.pdf"))
     change.refresh_from_db()
     assert change.status == C.APPROVED and change.higher_approval_number == "运商函〔2026〕21号"
 

@@ -12,7 +12,8 @@ from ..helpers import TODAY, advance, new_request, only_checks
 
 
 def test_it_prints_every_step_actor_and_override_on_the_approval_form(demo, client_for):
-    check = Check(group="disbursement", key="inspection", label="拨付前资金检查", func=lambda e, **c: (False, "本季度未检查"))
+    check = Check(group="disbursement", key="inspection", label="拨付前资金检查", func=lambda e, **c: (False, "本季度未检查"),
+                  overridable=True)
     with only_checks(check):
         request = new_request(demo)
         services.gate_override_record(request=request, gate_key="hub:inspection", reason="县长批示先行拨付",

@@ -19,8 +19,8 @@ def test_it_shows_the_funds_home_in_a_fixed_number_of_queries(demo, client_for, 
     client.get("/funds/")
     # session, user, memberships, COUNT and page of e-towns, their contracts with every
     # figure (one query of subqueries), notifications badge, counties for the settings
-    # links, the request queue, the change queue, session save (3).
-    with django_assert_num_queries(13):
+    # links, the request queue, the change queue, session save (3). [issue 16: no longer within the minute; 3 fewer]
+    with django_assert_num_queries(10):
         assert client.get("/funds/").status_code == 200
 
 
@@ -31,8 +31,9 @@ def test_it_shows_the_overview_in_a_fixed_number_of_queries(demo, client_for, dj
     client.get(f"/funds/etowns/{demo.etown.pk}/")
     # session, user, e-town, memberships, contracts with figures, policy, disbursed
     # requests (chart), asset states, four flag counts, notifications badge, recent
-    # requests, change requests, clawbacks, session save (3).
-    with django_assert_num_queries(19):
+    # requests, change requests, clawbacks, clawback proposals (issue 12). (17 in the
+    # tree of 30 Nov: the session queries changed under another issue.)
+    with django_assert_num_queries(17):
         assert client.get(f"/funds/etowns/{demo.etown.pk}/").status_code == 200
 
 

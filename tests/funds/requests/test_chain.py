@@ -44,14 +44,17 @@ def act(demo, request, who):
 
 @pytest.mark.parametrize("status, actor", [
     (S.SUBMITTED, "office"), (S.OFFICE_APPROVED, "finance"), (S.DEPARTMENT_APPROVED, "leader"),
-    (S.LEADER_APPROVED, "office"), (S.MEETING_PASSED, "office"), (S.IN_NOTICE, "finance"),
+    (S.LEADER_APPROVED, "office"), (S.MEETING_PASSED, "office"), (S.IN_NOTICE, "treasury"),
 ])
 def test_it_lets_only_the_right_role_act_at_each_step(demo, status, actor):
     request = advance(demo, new_request(demo), status)
     for other in EVERYONE:
         if other == actor:
             continue
-        with pytest.raises(PermissionDenied):
+        # The finance reviewer holds the paying role but reviewed this request: refused by
+        # the separation of duties (issue 11), not by role.
+        refused = ValidationError if (status, other) == (S.IN_NOTICE, "finance") else PermissionDenied
+        with pytest.raises(refused):
             act(demo, request, other)
         assert DisbursementRequest.objects.get(pk=request.pk).status == status
     act(demo, request, actor)
@@ -100,8 +103,8 @@ def test_it_records_each_step_with_actor_reason_and_history(demo):
         "create", "submit", "office_approve", "department_approve", "leader_approve", "meeting", "notice", "disburse",
     ]
     assert [s.actor.username for s in steps] == [
-        "contractor", "contractor", "office", "finance", "leader", "office", "office", "finance",
-    ]
+        "contractor", "contractor", "office", "finance", "leader", "office", "office", "treasury",
+    ]  # the finance bureau's review and its payment by different people (不相容岗位分离)
     assert steps[3].actor_label == "李晓芳（预算股股长） · 临猗县财政局 · 部门审核人员"
     assert steps[-1].note == f"2026年12月1日 拨付 1,000,000.00 元，凭证 GK{request.pk:04d}"
     history = list(request.history.order_by("history_date", "history_id"))
@@ -109,7 +112,7 @@ def test_it_records_each_step_with_actor_reason_and_history(demo):
         "draft", "submitted", "office_approved", "department_approved", "leader_approved", "meeting_passed", "in_notice",
         "disbursed",
     ]
-    assert history[-1].history_user == demo.finance
+    assert history[-1].history_user == demo.treasury
     assert history[-1].history_change_reason.startswith("拨付：2026年12月1日")
 
 
@@ -184,11 +187,11 @@ def test_it_refuses_to_disburse_before_the_notice_has_ended(demo):
     end = request.notice.end_date
     with pytest.raises(ValidationError, match="期满无异议后方可拨付"):
         services.disbursement_disburse(request=request, disbursed_on=end, amount=request.amount, voucher_number="GK1",
-                                       by=demo.finance, today=end)
+                                       by=demo.treasury, today=end)
     day_after = end + datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as error:
         services.disbursement_disburse(request=request, disbursed_on=end, amount=request.amount + 1,
-                                       voucher_number=" ", by=demo.finance, today=day_after)
+                                       voucher_number=" ", by=demo.treasury, today=day_after)
     assert error.value.message_dict == {
         "amount": ["拨付金额不能超过审批金额 1,000,000.00 元。"], "disbursed_on": ["拨付日期须在公示期满之后。"],
         "voucher_number": ["请填写支付凭证号。"],
@@ -211,7 +214,7 @@ def test_it_stops_the_request_on_an_objection_from_the_public_window(demo):
     assert request.steps.last().actor_label == "社会公众"
     with pytest.raises(ValidationError, match="公示有异议"):
         services.disbursement_disburse(request=request, disbursed_on=AFTER_NOTICE, amount=request.amount,
-                                       voucher_number="GK1", by=demo.finance, today=AFTER_NOTICE)
+                                       voucher_number="GK1", by=demo.treasury, today=AFTER_NOTICE)
     # The office checks it, finds it unfounded and publishes a new full notice.
     with pytest.raises(ValidationError, match="异议核查处理结果"):
         services.disbursement_resume_notice(request=request, resolution="", by=demo.office, today=TODAY)
@@ -224,7 +227,7 @@ def test_it_stops_the_request_on_an_objection_from_the_public_window(demo):
     assert Notice.objects.filter(source_id=request.pk, withdrawn_at__isnull=False).count() == 1
     paid = datetime.date(2026, 12, 7)
     services.disbursement_disburse(request=request, disbursed_on=paid, amount=request.amount, voucher_number="GK1",
-                                   by=demo.finance, today=paid)
+                                   by=demo.treasury, today=paid)
 
 
 def test_it_lets_only_office_staff_record_an_objection(demo):
@@ -251,7 +254,10 @@ def test_it_keeps_a_late_objection_on_the_trail_without_undoing_the_payment(demo
     notice_objected.send(sender=None, notice=request.notice, text="迟到的异议", by=None, submission=None)
     request.refresh_from_db()
     assert request.status == S.DISBURSED
-    assert request.steps.last().action == "objection" and request.steps.last().note == "迟到的异议"
+    # The step (which the contractor reads) says an objection came, never its text (issue
+    # 14); the text is kept on the objection for the office.
+    assert request.steps.last().action == "objection" and request.steps.last().note == services.OBJECTION_NOTE
+    assert request.objections.get().text == "迟到的异议"
 
 
 def test_it_lets_the_contractor_withdraw_before_the_office_acts(demo):

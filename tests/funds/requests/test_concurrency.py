@@ -57,7 +57,7 @@ def test_it_disburses_once_when_paid_twice_at_the_same_moment(transactional_db, 
 
     def pay():
         services.disbursement_disburse(request=DisbursementRequest.objects.get(pk=request.pk), disbursed_on=AFTER_NOTICE,
-                                       amount=request.amount, voucher_number="GK1", by=fresh("finance"), today=AFTER_NOTICE)
+                                       amount=request.amount, voucher_number="GK1", by=fresh("treasury"), today=AFTER_NOTICE)
 
     results = race(pay, pay)
     assert sorted(not failed(r) for r in results) == [False, True]

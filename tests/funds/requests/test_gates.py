@@ -127,7 +127,9 @@ def test_it_names_the_missing_materials(demo):
     request = new_request(demo, materials=False)
     result = gate(request, "materials")
     assert not result.passed and result.overridable
-    assert result.reason == "缺少：资金申请表、合同、发票、建设进度、阶段验收报告。"
+    # The stage acceptance report is not an upload any more (issue 11): the request names
+    # the counted stage acceptance it rests on (hub check acceptance_basis).
+    assert result.reason == "缺少：资金申请表、合同、发票、建设进度。"
     prepayment = new_request(demo, kind=RequestKind.PREPAYMENT, amount=Decimal("100"), materials=False)
     assert gate(prepayment, "materials").reason == "缺少：资金申请表、合同。"
 
@@ -145,7 +147,7 @@ def test_it_evaluates_a_check_registered_on_the_hub_with_the_etown_and_request(d
     request = new_request(demo)
     with only_checks(Check(group="disbursement", key="test_rectification", label="无逾期整改事项", func=rectification)):
         result = gate(request, "hub:test_rectification")
-        assert (result.passed, result.label, result.overridable) == (False, "无逾期整改事项", True)
+        assert (result.passed, result.label, result.overridable) == (False, "无逾期整改事项", False)
         assert result.reason == "整改事项“物流中心消防验收”已逾期 3 天。"
         assert seen[-1] == (demo.etown, TODAY, request.pk)
         with pytest.raises(ValidationError, match="物流中心消防验收"):
@@ -184,8 +186,9 @@ def test_it_re_evaluates_the_gates_at_every_step(demo):
 
 
 def test_it_lets_an_office_head_override_a_failing_check_and_shows_it(demo):
+    # A check that declares itself discretionary (issue 11: the default is no override).
     check = Check(group="disbursement", key="inspection", label="拨付前资金检查",
-                  func=lambda e, **c: (False, "本季度尚未开展资金检查"))
+                  func=lambda e, **c: (False, "本季度尚未开展资金检查"), overridable=True)
     request = new_request(demo)
     with only_checks(check):
         override = services.gate_override_record(request=request, gate_key="hub:inspection", reason="检查已排期，县长批示先行拨付",

@@ -83,8 +83,8 @@ def test_it_lists_requests_in_a_fixed_number_of_queries(demo, client_for, django
     client.get("/funds/requests/")
     # session, user, memberships, COUNT of requests, notifications badge, the page of
     # requests (e-town, county, contract, contractor, notice and override count joined),
-    # session save (savepoint, update, release).
-    with django_assert_num_queries(9):
+    # session save (savepoint, update, release). [issue 16: no longer within the minute; 3 fewer]
+    with django_assert_num_queries(6):
         assert client.get("/funds/requests/").status_code == 200
 
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from etown.models import Notification, Reminder
 from etown.notifications import run_sweeps
-from supervision.models import Inspection, InspectionPlan, Rectification
+from supervision.models import CountyInspectionRule, Inspection, InspectionPlan, Rectification
 from supervision.selectors.inspections import due_rows, effective_plans, period_of, rule_for_county
 from supervision.services.inspections import inspection_plan_set, inspection_rule_apply_preset
 from supervision.services.rectification import rectification_from_finding
@@ -41,7 +41,8 @@ def test_it_defaults_a_county_without_a_rule(demo):
     ("anze", (1, 3, 0, 3, False)),  # 002 art. 13
 ])
 def test_it_applies_the_seeds_frequencies(demo, preset, expected):
-    rule = inspection_rule_apply_preset(county=demo.linyi, preset=preset, by=demo.office)
+    rule = inspection_rule_apply_preset(county=demo.linyi, preset=preset, by=demo.office, reason="按本县文件", confirmed=True,
+                                        payment_check=True)
     got = (rule.construction_months, rule.operation_months, rule.training_months, rule.funds_months,
            rule.funds_before_disbursement)
     assert got == expected
@@ -49,7 +50,7 @@ def test_it_applies_the_seeds_frequencies(demo, preset, expected):
 
 
 def test_it_lets_an_etown_override_the_county_and_go_back(demo):
-    inspection_rule_apply_preset(county=demo.linyi, preset="linyi", by=demo.office)
+    inspection_rule_apply_preset(county=demo.linyi, preset="linyi", by=demo.office, reason="按本县文件", confirmed=True)
     plans = {p.category: p for p in effective_plans([demo.etown])}
     assert plans["funds"].interval == 3 and plans["funds"].from_county
     inspection_plan_set(etown=demo.etown, category="operation", interval_months=3, starts_on=D(2026, 9, 1),
@@ -71,7 +72,7 @@ def test_it_cuts_calendar_periods():
 
 def test_it_finds_inspections_done_due_and_overdue(demo):
     day = D(2026, 11, 25)  # implementation started 2026-07-01
-    inspection_rule_apply_preset(county=demo.linyi, preset="linyi", by=demo.office)  # construction monthly, funds quarterly
+    inspection_rule_apply_preset(county=demo.linyi, preset="linyi", by=demo.office, reason="按本县文件", confirmed=True)  # construction monthly, funds quarterly
     inspect(demo, category="construction", on=D(2026, 11, 3))
     rows = due_rows([demo.etown], day)
     assert {r.category for r in rows} == {"construction", "funds"}
@@ -152,7 +153,7 @@ def test_it_turns_a_finding_into_an_item_once(demo):
 
 
 def test_it_reminds_of_due_and_missed_inspections_once(demo):
-    inspection_rule_apply_preset(county=demo.linyi, preset="linyi", by=demo.office)
+    inspection_rule_apply_preset(county=demo.linyi, preset="linyi", by=demo.office, reason="按本县文件", confirmed=True)
     day = D(2026, 11, 25)  # November's construction check is due within a week; Q3's funds check was missed
     inspect(demo, category="construction", on=D(2026, 10, 12))  # October's was done
     results = run_sweeps(day, names=["inspections_due"])
@@ -162,3 +163,27 @@ def test_it_reminds_of_due_and_missed_inspections_once(demo):
     titles = list(Notification.objects.filter(user=demo.agency).values_list("title", flat=True))
     assert any("2026年第3季度资金使用情况检查未开展" in t for t in titles)
     assert run_sweeps(day, names=["inspections_due"])["inspections_due"] == 0  # once only
+
+
+def test_it_applies_a_preset_only_with_a_reason_and_a_confirmation(demo):
+    """Issue 12: a preset changes every e-town's plan; it asks why and for a confirmation."""
+    with pytest.raises(ValidationError) as error:
+        inspection_rule_apply_preset(county=demo.linyi, preset="linyi", by=demo.office, reason=" ", confirmed=False)
+    assert set(error.value.message_dict) == {"reason", "confirmed"}
+    assert not CountyInspectionRule.objects.filter(county=demo.linyi).exists()
+    rule = inspection_rule_apply_preset(county=demo.linyi, preset="linyi", by=demo.office, reason="按临猗制度",
+                                        confirmed=True)
+    assert rule.history.first().history_change_reason == "采用预设：" + CountyInspectionRule.PRESETS["linyi"][0] + "（按临猗制度）"
+
+
+def test_it_never_switches_on_the_payment_check_silently(demo):
+    """高平 000 §6（三）'s funds inspection before every disbursement blocks payments: a
+    preset turns it on only when the office ticks it."""
+    with pytest.raises(ValidationError) as error:
+        inspection_rule_apply_preset(county=demo.linyi, preset="gaoping", by=demo.office, reason="按高平方案",
+                                     confirmed=True)
+    assert "拨付前资金检查" in error.value.message_dict["payment_check"][0]
+    assert not CountyInspectionRule.objects.filter(county=demo.linyi).exists()
+    rule = inspection_rule_apply_preset(county=demo.linyi, preset="gaoping", by=demo.office, reason="按高平方案",
+                                        confirmed=True, payment_check=True)
+    assert rule.funds_before_disbursement is True

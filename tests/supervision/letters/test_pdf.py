@@ -160,3 +160,34 @@ def test_it_refuses_requirements_without_the_deadline(demo):
 def test_it_finds_characters_no_installed_font_draws():
     assert uncovered_characters("临猗〔2026〕3号：、；（一）—") == set()
     assert uncovered_characters("𠀀") == {"𠀀"}
+
+
+def _page_texts(content, tmp_path):
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(content)
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [page.replace(" ", "") for page in out.split("\f") if page.strip()]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra", [0, 1, 3, 5])
+def test_it_keeps_the_signature_with_the_last_paragraph(demo, tmp_path, extra, django_capture_on_commit_callbacks):
+    """GB/T 9704-2012 §7.3.5: the signature and date must not stand alone on a page; the
+    walkthrough found them alone on page 2 of every letter (issue 15)."""
+    items = [
+        rectification_create(etown=demo.etown, source="inspection", problem=f"第{n + 1}项问题：电商公共服务中心改造进度滞后，"
+                             "装修仅完成约60%，物流仓储配送中心分拣设备未安装到位。", measures="倒排工期，增加施工力量。",
+                             units=["临猗县涑水电子商务运营有限公司"], persons=["陈涛"], deadline=TODAY - D(days=3), by=demo.office)
+        for n in range(2 + extra)
+    ]
+    draft = letter_draft(etown=demo.etown, kind=SupervisionLetter.Kind.FIRST, items=items, by=demo.office)
+    draft = letter_update(letter=draft, by=demo.office, deadline=TODAY + D(days=14), contact_phone="0359-4021234")
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_issue(letter=draft, by=demo.office)
+    draft.refresh_from_db()
+    pages = _page_texts(pdf_of(draft), tmp_path)
+    signature = draft.signature.replace(" ", "")
+    page = [p for p in pages if signature in p][-1]  # the issuer's name on page 1 reads the same
+    before_signature = page.rsplit(signature, 1)[0]
+    # the page carries body text, not only the signature and the date (and the page number)
+    assert "联系电话" in before_signature or "整改到位" in before_signature, page

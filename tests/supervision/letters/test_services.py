@@ -404,3 +404,20 @@ def test_it_keeps_the_termination_proposal_from_the_contractor(demo, issue, clie
         f"/supervision/rectifications/{item.pk}/") >= 1
     office = client_for(demo.office).get(reverse("rectification_detail", args=[item.pk])).content.decode()
     assert third.number in office
+
+
+def test_it_opens_with_the_source_of_its_items(demo):
+    """Issue 15: the opening said 经日常监督检查 even for items found by the mid-term
+    evaluation (004 annex 3: 中期绩效评价; 004 annex 4 §2: 行文要求整改)."""
+    def item(source, problem):
+        return rectification_create(etown=demo.etown, source=source, problem=problem, measures="整改",
+                                    units=["临猗县涑水电子商务运营有限公司"], persons=["陈涛"],
+                                    deadline=TODAY - D(days=2), by=demo.office)
+
+    evaluation = item("evaluation", "培训人次未达到年度目标")
+    letter = letter_draft(etown=demo.etown, kind=K.FIRST, items=[evaluation], by=demo.office)
+    assert letter.opening.startswith("经中期绩效评价，你单位承办的")
+    mixed = [evaluation, item("inspection", "公共服务中心改造进度滞后"), item("acceptance", "资产台账不全")]
+    letter = letter_draft(etown=demo.etown, kind=K.FIRST, items=mixed, by=demo.office)
+    assert letter.opening.startswith("经日常监督检查、中期绩效评价和验收检查，")
+    assert "经日常监督检查" not in letter_draft(etown=demo.etown, kind=K.FIRST, items=[evaluation], by=demo.office).opening

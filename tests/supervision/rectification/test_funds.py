@@ -45,7 +45,8 @@ def test_it_blocks_a_disbursement_request_while_an_item_is_overdue(demo):
 
 def test_it_asks_for_a_funds_inspection_before_disbursement_where_the_county_does(demo):
     with only_checks(supervision_check("funds_inspection")):
-        inspection_rule_apply_preset(county=demo.linyi, preset="gaoping", by=demo.office)
+        inspection_rule_apply_preset(county=demo.linyi, preset="gaoping", by=demo.office, reason="按本县文件", confirmed=True,
+                                        payment_check=True)
         request = new_request(demo, kind=RequestKind.PREPAYMENT, amount=Decimal("1000000"))
         with pytest.raises(ValidationError, match="拨付前资金检查"):
             funds.disbursement_submit(request=request, by=demo.contractor, today=TODAY)

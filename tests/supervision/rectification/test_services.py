@@ -250,7 +250,8 @@ def test_it_registers_the_funds_inspection_gate(demo):
     gate = check("funds_inspection")
     assert gate.label == "拨付前资金检查"
     assert gate.func(demo.etown, today=TODAY) == (True, "本县未要求拨付前资金检查")
-    inspection_rule_apply_preset(county=demo.linyi, preset="gaoping", by=demo.office)
+    inspection_rule_apply_preset(county=demo.linyi, preset="gaoping", by=demo.office, reason="按本县文件", confirmed=True,
+                                        payment_check=True)
     passed, reason = gate.func(demo.etown, today=TODAY)
     assert passed is False and "本县要求拨付前开展资金使用情况检查" in reason
     inspection_create(etown=demo.etown, category="funds", inspected_on=TODAY - D(days=40), methods=["documents"],
@@ -266,3 +267,25 @@ def test_it_registers_the_funds_inspection_gate(demo):
     inspection_rule_save(county=demo.linyi, by=demo.office, funds_window_days=2)
     assert gate.func(demo.etown, today=TODAY)[0] is False
     assert gate.func(demo.other_etown, today=TODAY)[0] is False  # the rule is the county's
+
+
+def test_it_never_lets_the_office_close_an_item_whose_evidence_it_submitted_itself(demo):
+    """Issue 14 finding 9 (不相容岗位分离, 000 第一条（三）): the office may answer for a
+    department, but then another office member verifies and closes."""
+    from django.contrib.auth import get_user_model
+
+    from etown import services as etown_services
+    from supervision import permissions as perms
+
+    item = make_item(demo)
+    rectification_submit_evidence(item=item, text="县商务局已完成场地移交", by=demo.office)
+    item.refresh_from_db()
+    assert not perms.can_close(demo.office, item)
+    with pytest.raises(PermissionDenied, match="其他人员核验"):
+        rectification_close(item=item, note="已完成", by=demo.office)
+    assert Rectification.objects.get(pk=item.pk).status == S.SUBMITTED
+    colleague = get_user_model().objects.create_user("colleague", password="x")
+    etown_services.membership_grant(user=colleague, role="office", county=demo.linyi, by=demo.system)
+    assert perms.can_close(colleague, item)
+    rectification_close(item=item, note="已完成", by=colleague)
+    assert Rectification.objects.get(pk=item.pk).status == S.CLOSED

@@ -3,9 +3,10 @@ Runs on PostgreSQL only (SQLite has no row locks: it serialises whole-database w
 import time
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
 
+from etown.permissions import AlreadyHandled
 from supervision.services import reports as services
 from supervision.models import MonthlyReport
 
@@ -39,8 +40,9 @@ def test_it_lets_one_of_accept_and_return_win(demo, slow_saves):
     )
 
     errors = [r for r in results if isinstance(r, Exception)]
-    assert len(errors) == 1 and isinstance(errors[0], PermissionDenied), results
-    assert "不在待审核状态" in str(errors[0])
+    # Issue 13: the loser lost a race: AlreadyHandled (a message), not a 403.
+    assert len(errors) == 1 and isinstance(errors[0], AlreadyHandled), results
+    assert "已由他人处理" in str(errors[0]) and "不在待审核状态" in str(errors[0])
     report.refresh_from_db()
     assert report.status in ("accepted", "returned")
     assert report.history.filter(status__in=["accepted", "returned"]).count() == 1

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from supervision.services import reports as services
 
-from .support import OCTOBER, D, full_values, submitted_report
+from .support import NOVEMBER, OCTOBER, SEPTEMBER, D, full_values, submitted_report
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +40,32 @@ def october(demo, today):
 
 
 def _download(client, query):
-    response = client.get(reverse("report_export") + query)
+    """Issue 13: the workbook is built by a worker (a background job published after the
+    commit, run here at the end of the captured block); the user downloads it from 我的导出."""
+    from django.test import TestCase
+
+    from etown.models import Job
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.get(reverse("report_export") + query)
+    assert response.status_code == 302 and response.url == reverse("job_list")
+    job = Job.objects.filter(kind="report_workbook").latest("pk")
+    assert job.state == "done", job.error
+    response = client.get(reverse("file_download", args=[job.result_id]))
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     assert "attachment" in response["Content-Disposition"]
     return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
 
+HEADER_ROW = 3  # under the title row and the issuing unit's row (issue 15)
+
+
 def _rows(ws):
-    header = [c.value for c in ws[1]]
-    return header, [dict(zip(header, [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
+    """The header and the data rows as dicts, the 合计 row left out."""
+    header = [c.value for c in ws[HEADER_ROW]]
+    rows = [dict(zip(header, [c.value for c in row])) for row in ws.iter_rows(min_row=HEADER_ROW + 1)]
+    return header, [r for r in rows if r.get("序号") != "合计"]
 
 
 def test_it_writes_one_row_per_etown_with_chinese_headers_and_number_formats(demo, client_for, october):
@@ -78,13 +94,13 @@ def test_it_writes_one_row_per_etown_with_chinese_headers_and_number_formats(dem
     assert pending["月报状态"] == "待审核（数据未列入）" and pending["是否逾期"] == "是"
     assert pending["年网络零售额（万元）\n累计"] is None
     # Formats, frozen header and widths that fit.
-    letter = {c.value: c.column_letter for c in ws[1]}
-    assert ws[letter["年网络零售额（万元）\n累计"] + "3"].number_format == "#,##0.00"
-    assert ws[letter["新增市场主体（个）\n累计"] + "3"].number_format == "#,##0"
-    assert ws[letter["报送日期"] + "3"].number_format == "yyyy-mm-dd"
-    assert ws.freeze_panes == "D2"
+    letter = {c.value: c.column_letter for c in ws[HEADER_ROW]}
+    assert ws[letter["年网络零售额（万元）\n累计"] + "5"].number_format == "#,##0.00"
+    assert ws[letter["新增市场主体（个）\n累计"] + "5"].number_format == "#,##0"
+    assert ws[letter["报送日期"] + "5"].number_format == "yyyy-mm-dd"
+    assert ws.freeze_panes == "D4"
     assert ws.column_dimensions["C"].width >= 30 and ws.column_dimensions["I"].width >= len("本月专项资金使用（元）") * 2
-    assert ws["A1"].font.b
+    assert ws["A3"].font.b
 
 
 def test_it_lists_task_progress_on_its_own_sheet(demo, client_for, october):
@@ -106,7 +122,7 @@ def test_it_includes_pending_reports_when_asked_and_says_so(demo, client_for, oc
     pending = next(r for r in rows if r["e镇项目"] == "临猗县电子商务进农村综合示范项目")
     assert pending["月报状态"] == "待审核（数据已列入）"
     assert pending["年网络零售额（万元）\n累计"] == 70
-    notes = dict(r[:2] for r in wb["说明"].iter_rows(min_row=2, values_only=True))
+    notes = dict(r[:2] for r in wb["说明"].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     assert notes["报表月份"] == "2026年10月" and "待审核月报的数据已一并列入" in notes["数据口径"]
 
 
@@ -127,3 +143,52 @@ def test_it_refuses_the_export_to_a_contractor_and_explains_a_bad_month(demo, cl
 
     assert response.status_code == 200
     assert "月份格式应为 年-月，如 2026-10。" in response.content.decode()
+
+
+def test_it_lays_the_workbook_out_for_print_with_titles_borders_and_totals(demo, october, tmp_path):
+    """Issue 15: a title row with the issuing unit and the month, bordered rows, a 合计 row,
+    landscape A4 fit to width with the header repeated; LibreOffice printed the old
+    workbook on 26 portrait pages."""
+    from supervision.exports.reports import write_monthly_workbook
+    from tests.spreadsheets import formula_cells, print_workbook
+
+    out = tmp_path / "october.xlsx"
+    write_monthly_workbook(out, user=demo.office, month=OCTOBER, today=D(2026, 11, 23))
+    wb = load_workbook(out)
+    ws = wb["各镇月度数据"]
+    assert ws["A1"].value == "乡村e镇月度数据报表（2026年10月）"
+    assert "临猗县" in ws["A2"].value and "2026年10月" in ws["A2"].value
+    assert ws["C4"].border.left.style == "thin"
+    last = [c.value for c in ws[ws.max_row]]
+    assert last[0] == "合计" and last[8] == 150000.5  # the accepted report's fund use; the pending one not counted
+    for sheet in wb.worksheets:
+        assert sheet.print_title_rows == "$1:$3" and sheet.page_setup.fitToWidth == 1
+    assert ws.page_setup.orientation == "landscape"
+    content = out.read_bytes()
+    assert formula_cells(content) == []
+    pages, text = print_workbook(content, tmp_path)
+    assert pages <= 6, pages
+    assert "乡村e镇月度数据报表" in text and "临猗新城涑水e镇" in text
+
+
+def test_it_judges_lateness_by_the_due_date(demo, today, tmp_path):
+    """Issue 15: on 2026-11-23 the November report is not due (县 report day 5 → 2026-12-07):
+    an e-town that has not filed it is 否（未到期）, not 是; October's missing report is 是."""
+    from supervision.exports.reports import write_monthly_workbook
+
+    submitted_report(demo.etown, demo.contractor, NOVEMBER)  # filed early: not late
+    out = tmp_path / "november.xlsx"
+    write_monthly_workbook(out, user=demo.office, month=NOVEMBER, today=today)
+    _, rows = _rows(load_workbook(out)["各镇月度数据"])
+    late = {r["e镇项目"]: r["是否逾期"] for r in rows}
+    assert late == {"临猗新城涑水e镇": "否", "临猗县电子商务进农村综合示范项目": "否（未到期）"}
+    write_monthly_workbook(out, user=demo.office, month=OCTOBER, today=today)
+    _, rows = _rows(load_workbook(out)["各镇月度数据"])
+    assert {r["e镇项目"]: r["是否逾期"] for r in rows}["临猗县电子商务进农村综合示范项目"] == "是"
+
+
+def test_it_defaults_to_the_last_month_that_has_data(demo, client_for, today):
+    """Issue 15: the export form opened on a month with no report at all."""
+    submitted_report(demo.etown, demo.contractor, SEPTEMBER)
+    response = client_for(demo.office).get(reverse("report_export"))
+    assert response.context["form"].initial["month"] == "2026-09"

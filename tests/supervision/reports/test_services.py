@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from etown.models import Indicator, Task
+from etown.permissions import AlreadyHandled
 from etown.workdays import CalendarFallbackWarning
 from supervision.services import reports as services
 from supervision.models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
@@ -181,7 +182,8 @@ def test_it_freezes_an_accepted_report(demo):
         )
     with pytest.raises(PermissionDenied, match="已审核通过并冻结"):
         services.monthly_report_submit(report=report, by=demo.contractor)
-    with pytest.raises(PermissionDenied, match="不在待审核状态"):
+    # Issue 13: a review of a report already reviewed lost a race: a message, not a 403.
+    with pytest.raises(AlreadyHandled, match="已由他人处理.*不在待审核状态"):
         services.monthly_report_return(report=report, by=demo.office, reason="再看看")
 
     report.refresh_from_db()
@@ -396,3 +398,51 @@ def test_it_says_a_target_without_figures_waits_for_a_report(demo):
     indicator = demo.etown.indicators.get(code="tax")
 
     assert track_indicator(indicator, demo.etown).label == "待填报"
+
+
+# Reports filed out of order (issue 15) -----------------------------------------------
+
+
+def _accepted(etown, user, period, office, **values):
+    report = submitted_report(etown, user, period, **values)
+    return services.monthly_report_accept(report=report, by=office)
+
+
+def test_it_compares_a_late_report_with_the_month_before_not_a_later_one(demo):
+    """A late October report filed after November was accepted was compared with
+    November's progress and asked to explain a 'drop'."""
+    _accepted(demo.etown, demo.contractor, SEPTEMBER, demo.office, progress=75)
+    _accepted(demo.etown, demo.contractor, NOVEMBER, demo.office, progress=95)
+    october = services.monthly_report_create(etown=demo.etown, period=OCTOBER, by=demo.contractor, today=TODAY)
+    task = demo.etown.tasks.get(category="public_service")
+
+    services.monthly_report_update(report=october, by=demo.contractor, task_values={task.pk: {"progress": 80}})
+    assert MonthlyReportTaskLine.objects.get(report=october, task=task).progress == 80
+
+    with pytest.raises(ValidationError) as refused:
+        services.monthly_report_update(report=october, by=demo.contractor, task_values={task.pk: {"progress": 72}})
+    assert refused.value.message_dict[f"task_{task.pk}_note"] == ["进度低于已审核的 75%，请在进展说明中写明原因。"]
+
+
+def test_it_recomputes_later_cumulatives_when_an_earlier_month_is_accepted(demo):
+    """November's cumulative (September's + November's month) no longer added up once the
+    late October report was accepted; it becomes September + October + November."""
+    employment = demo.etown.indicators.get(code="employment")
+    _accepted(demo.etown, demo.contractor, SEPTEMBER, demo.office, month=Decimal("10"), cumulative=Decimal("100"))
+    november = filled_report(demo.etown, demo.contractor, NOVEMBER, month=Decimal("25"), cumulative=Decimal("200"))
+    services.monthly_report_update(report=november, by=demo.contractor,
+                                   indicator_values={employment.pk: {"month_value": Decimal("25"), "cumulative_value": None}})
+    services.monthly_report_submit(report=november, by=demo.contractor, today=TODAY)
+    services.monthly_report_accept(report=november, by=demo.office)
+    line = november.indicator_lines.get(indicator=employment)
+    assert line.cumulative_value == Decimal("125.00")
+
+    october = filled_report(demo.etown, demo.contractor, OCTOBER, month=Decimal("40"), cumulative=Decimal("140"))
+    services.monthly_report_submit(report=october, by=demo.contractor, today=TODAY)
+    services.monthly_report_accept(report=october, by=demo.office)
+
+    line.refresh_from_db()
+    assert line.cumulative_value == Decimal("165.00")  # 140 + 25
+    assert "重算累计值" in line.history.first().history_change_reason
+    employment.refresh_from_db()
+    assert (employment.actual, employment.actual_as_of) == (Decimal("165.00"), D(2026, 11, 30))

@@ -420,3 +420,45 @@ def test_it_shows_the_office_which_figures_were_changed_after_a_return(demo, cli
         "年网络零售额", "累计值", Decimal("1234.50"), Decimal("1300.00"), demo.contractor, "按平台后台数据更正",
     )
     assert "按平台后台数据更正" in response.content.decode()
+
+
+def test_it_prints_the_monthly_report_as_a_pdf_from_its_page(demo, client_for, today, tmp_path):
+    """Issue 15: a printable monthly report (通城 001 §1(2): 形成书面材料), linked from the
+    report's page; the other e-town's contractor gets 404."""
+    import subprocess
+
+    from .support import OCTOBER, submitted_report
+
+    report = submitted_report(demo.etown, demo.contractor, OCTOBER)
+    url = f"/supervision/reports/{report.pk}/pdf/"
+    page = client_for(demo.contractor).get(report.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in page
+    response = client_for(demo.office).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.replace(" ", "")
+    assert "临猗新城涑水e镇" in text and "2026年10月" in text and "本月完成公共服务中心装修" in text
+    assert demo.etown.tasks.first().title[:8] in text.replace("\n", "")
+    assert client_for(demo.contractor2).get(url).status_code == 404
+
+
+def test_it_lets_the_contractor_withdraw_a_report_not_yet_reviewed(demo, client_for, today):
+    """Issue 15: a contractor who spots a mistake after submitting could not take the
+    report back; now it can until the office reviews it (the first submission date, which
+    decides lateness, stays)."""
+    from .support import OCTOBER, submitted_report
+
+    report = submitted_report(demo.etown, demo.contractor, OCTOBER)
+    first = report.first_submitted_on
+    url = f"/supervision/reports/{report.pk}/withdraw/"
+    assert 'data-testid="withdraw-report"' in client_for(demo.contractor).get(report.get_absolute_url()).content.decode()
+    assert client_for(demo.office).post(url).status_code == 403
+    assert client_for(demo.contractor2).post(url).status_code == 404
+    assert client_for(demo.contractor).post(url).status_code == 302
+    report.refresh_from_db()
+    assert report.status == MonthlyReport.Status.DRAFT and report.first_submitted_on == first
+    assert report.history.first().history_change_reason == "承办企业撤回报送"
+    again = client_for(demo.contractor).post(url, follow=True)
+    assert "只有已报送、尚未审核的月报可以撤回" in again.content.decode()
