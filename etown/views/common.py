@@ -32,3 +32,18 @@ def run_service(form, service, **kwargs):
     except ValidationError as error:
         apply_service_errors(form, error)
         return None
+
+
+def generated_pdf_response(content, filename, *, inline=True):
+    """A PDF the portal rendered itself (a letter, a printable report, an approval form):
+    shown in the browser when ``inline`` (our own template, never a user's upload, which
+    ``etown.views.files`` always serves as an attachment), under a UTF-8 file name."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,10 +1,8 @@
 """Downloads: the ledger and asset workbooks (built by a task, stored, then served by
 the permission-checked download view) and the approval form PDF."""
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -12,6 +10,7 @@ from etown.models import Job
 from etown.models.jobs import FUNDS_EXPORT
 from etown.permissions import get_etown_for
 from etown.services.jobs import job_enqueue
+from etown.views.common import generated_pdf_response
 
 from ..exports.approval_form import approval_form_pdf
 from ..exports.ledger import WRITERS
@@ -39,7 +38,4 @@ def export(request, pk, what):
 @login_required
 def approval_form(request, pk):
     dr = _get(request.user, pk)
-    response = HttpResponse(approval_form_pdf(dr), content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'拨付审批表-{dr.code}.pdf')}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return generated_pdf_response(approval_form_pdf(dr), f"拨付审批表-{dr.code}.pdf", inline=False)

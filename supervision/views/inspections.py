@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from etown import workdays
 from etown.models import County
 from etown.permissions import get_child_for, get_etown_for, office_counties, visible_etowns
-from etown.views.common import paginate, querystring_without_page, run_service
+from etown.views.common import generated_pdf_response, paginate, querystring_without_page, run_service
 
 from ..forms.inspections import AttachForm, FindingForm, InspectionForm, PlanForm, PresetForm, RuleForm
 from ..forms.rectification import FindingRectifyForm
@@ -154,9 +154,7 @@ def inspection_detail(request, pk):
 @login_required
 def inspection_pdf(request, pk):
     """The inspection record as a printable PDF (issue 15), for whoever may read it."""
-    from urllib.parse import quote
 
-    from django.http import HttpResponse
 
     from etown.documents import render_pdf
 
@@ -165,10 +163,7 @@ def inspection_pdf(request, pk):
         "inspection": inspection, "etown": inspection.etown, "findings": inspection.findings.all(),
         "inspectors": inspection.inspectors.all(),
     })
-    response = HttpResponse(content, content_type="application/pdf")
-    name = quote(f"{inspection.etown.name}监督检查记录{inspection.inspected_on:%Y%m%d}.pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
-    return response
+    return generated_pdf_response(content, f"{inspection.etown.name}监督检查记录{inspection.inspected_on:%Y%m%d}.pdf")
 
 
 @login_required

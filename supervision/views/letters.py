@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from etown.models import Role
 from etown.models.jobs import LETTER_PDF
 from etown.selectors.jobs import latest_job
 from etown.permissions import can_report_for, county_scope, in_scope, get_child_for, get_etown_for, has_role, visible_etowns
-from etown.views.common import paginate, querystring_without_page, run_service
+from etown.views.common import generated_pdf_response, paginate, querystring_without_page, run_service
 
 from .. import permissions as perms
 from ..exports.letters import letter_document, letter_pdf_bytes
@@ -189,9 +189,7 @@ def letter_detail(request, pk):
 def letter_preview(request, pk):
     """A draft's PDF rendered on the fly for checking (marked 草稿, never stored)."""
     letter = _letter(request, pk, write=perms.can_edit_letter)
-    response = HttpResponse(letter_pdf_bytes(letter), content_type="application/pdf")
-    response["Content-Disposition"] = "inline; filename=draft.pdf"
-    return response
+    return generated_pdf_response(letter_pdf_bytes(letter), "draft.pdf")
 
 
 @login_required

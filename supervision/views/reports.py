@@ -1,7 +1,6 @@
 """Pages of the monthly reports. Each view fetches and authorises in one step
 (``get_etown_for`` / ``get_child_for``: 404 for a user who may not see the e-town, 403
 for a role that may not act) and writes only through ``services.reports``."""
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from etown.permissions import get_child_for, get_etown_for, require
-from etown.views.common import apply_service_errors, paginate, querystring_without_page, run_service
+from etown.views.common import apply_service_errors, generated_pdf_response, paginate, querystring_without_page, run_service
 from etown.workdays import WorkCalendar, fallback_message
 
 from ..forms.reports import AcceptForm, ExportForm, ReportCreateForm, ReportForm, ReturnForm
@@ -192,7 +191,6 @@ def report_withdraw(request, pk):
 @login_required
 def report_pdf(request, pk):
     """The report as a printable PDF (issue 15), for whoever may read it."""
-    from django.http import HttpResponse
 
     from etown.documents import render_pdf
 
@@ -204,10 +202,7 @@ def report_pdf(request, pk):
         "task_lines": report.task_lines.select_related("task").order_by("task__position", "task_id"),
         "indicator_lines": report.indicator_lines.select_related("indicator").order_by("indicator__position", "indicator_id"),
     })
-    response = HttpResponse(content, content_type="application/pdf")
-    name = quote(f"{report.etown.name}{report.period_label}月度报告.pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
-    return response
+    return generated_pdf_response(content, f"{report.etown.name}{report.period_label}月度报告.pdf")
 
 
 # Office -----------------------------------------------------------------------------
