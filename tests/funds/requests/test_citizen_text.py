@@ -61,3 +61,34 @@ def test_it_shows_the_objection_text_to_the_office_and_the_auditors(demo, client
     request = _objected(demo)
     page = client_for(getattr(demo, who)).get(reverse("funds:request_detail", args=[request.pk])).content.decode()
     assert "13912345678" in page
+
+
+def test_it_scrubs_objection_texts_copied_before_the_fix(demo):
+    """An upgraded deployment: trail lines and history reasons written by the old code
+    carried the citizen's text. The data migration replaces them with the fixed note."""
+    import importlib
+
+    from django.apps import apps
+
+    from funds.models import DisbursementRequest, RequestStep
+    from funds.services import OBJECTION_NOTE
+
+    from ..helpers import new_request
+
+    leaked = "张三 身份证 140000199001011234 电话 13800000000 反映虚报"
+    request = new_request(demo)
+    RequestStep.objects.create(request=request, action="objection", note=leaked)
+    request.status = request.status  # a history row in the old format
+    request._change_reason = f"收到公示异议：{leaked}"
+    request.save()
+    other = DisbursementRequest.history.filter(id=request.pk).exclude(history_change_reason__contains=leaked).count()
+
+    migration = importlib.import_module("funds.migrations.0007_issue14_scrub_objection_text")
+    migration.scrub(apps, None)
+
+    assert not RequestStep.objects.filter(note__contains="13800000000").exists()
+    assert RequestStep.objects.filter(request=request, action="objection").get().note == OBJECTION_NOTE
+    history = DisbursementRequest.history.filter(id=request.pk)
+    assert not history.filter(history_change_reason__contains="13800000000").exists()
+    assert history.filter(history_change_reason=f"收到公示异议：{OBJECTION_NOTE}").count() == 1
+    assert history.exclude(history_change_reason=f"收到公示异议：{OBJECTION_NOTE}").count() == other  # others untouched
