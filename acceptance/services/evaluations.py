@@ -106,7 +106,9 @@ def evaluation_confirm_replacement(*, evaluation, by):
     """An office head confirms that a re-evaluation replaces the result it names (issue
     11); from then on it governs the funds. Recorded with history on both."""
     require(can_confirm_re_evaluation(by, evaluation.etown))
-    evaluation = Evaluation.objects.select_for_update().select_related("replaces", "etown").get(pk=evaluation.pk)
+    # Lock the evaluation row only: PostgreSQL cannot lock the nullable side of the outer
+    # join that select_related("replaces") makes.
+    evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("replaces", "etown").get(pk=evaluation.pk)
     if evaluation.replaces_id is None:
         raise ValidationError("该评价不是复评，无需确认。")
     if evaluation.replacement_confirmed_at:

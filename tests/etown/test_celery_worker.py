@@ -20,7 +20,8 @@ def test_it_runs_the_reminder_sweep_on_a_real_worker(demo):
     app.conf.task_ignore_result = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            result = reminder_sweep.delay("2026-11-23")
+            # Per message: the task's own ignore_result was fixed when it was bound.
+            result = reminder_sweep.apply_async(args=("2026-11-23",), ignore_result=False)
             assert isinstance(result.get(timeout=30), dict)
     finally:
         app.conf.task_always_eager = True
