@@ -17,11 +17,13 @@ from axes.models import AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth.admin import UserAdmin as StockUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from ..services.access import access_changed
+from ..services.twofactor import can_reset_second_factor, twofactor_reset
 from .mixins import ReadOnlyAdminMixin
 from .roles import ADMIN_GROUPS, SECURITY_ADMIN, is_in
 
@@ -33,6 +35,10 @@ NEVER_IN_PORTAL = {"is_superuser", "user_permissions"}
 
 def _is_security_admin_only(request):
     return is_in(request.user, SECURITY_ADMIN) and not request.user.has_perm("auth.change_user")
+
+
+class UserActionForm(ActionForm):
+    reason = forms.CharField(label="原因", required=False, max_length=200)
 
 
 admin.site.unregister(User)
@@ -49,6 +55,33 @@ class UserAdmin(StockUserAdmin):
         ("登录记录", {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+    action_form = UserActionForm
+    actions = ["twofactor_reset"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not (request.user.is_superuser or is_in(request.user, SECURITY_ADMIN)):
+            actions.pop("twofactor_reset", None)
+        return actions
+
+    @admin.action(description="重置两步验证（手机丢失，需填写原因）")
+    def twofactor_reset(self, request, queryset):
+        """Lost phone: the security administrator deletes another person's TOTP and
+        recovery codes (etown.services.twofactor.twofactor_reset); never its own."""
+        reason = request.POST.get("reason", "")
+        done = 0
+        for user in queryset:
+            if not can_reset_second_factor(request.user, user):
+                self.message_user(request, f"不能重置 {user.get_username()} 的两步验证（不能重置自己的）。", level="error")
+                continue
+            try:
+                twofactor_reset(user=user, by=request.user, reason=reason, request=request)
+            except ValidationError as error:
+                self.message_user(request, "；".join(error.messages), level="error")
+                return
+            done += 1
+        if done:
+            self.message_user(request, f"已重置 {done} 个账号的两步验证，下次登录时需重新绑定。")
 
     def has_change_permission(self, request, obj=None):
         if _is_security_admin_only(request):

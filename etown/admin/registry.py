@@ -23,12 +23,21 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "county"]
     search_fields = ["name", "credit_code"]
 
-    def save_model(self, request, obj, form, change):
-        if not obj.group_id:
-            from django.contrib.auth.models import Group
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and (obj.memberships.exists() or obj.contracts.exists() or obj.assigned_etowns.exists()):
+            fields.append("kind")  # organization_update refuses it; don't offer it
+        return fields
 
-            obj.group = Group.objects.create(name=f"org:{obj.kind}:{obj.county_id or 'p'}:{obj.name}"[:150])
-        super().save_model(request, obj, form, change)
+    def save_model(self, request, obj, form, change):
+        # Through the registry services, like every other path (no side door).
+        data = form.cleaned_data
+        if change:
+            fields = {name: data[name] for name in form.changed_data if name in data}
+            services.organization_update(organization=obj, by=request.user, reason="系统管理：修改单位", **fields)
+        else:
+            saved = services.organization_create(by=request.user, reason="系统管理：登记单位", **data)
+            obj.pk, obj.group_id = saved.pk, saved.group_id
 
 
 @admin.register(Membership)

@@ -34,6 +34,7 @@ from .registry import (  # noqa: F401
     membership_grant,
     membership_update,
     organization_create,
+    organization_update,
     task_create,
     task_record_progress,
     task_update,

@@ -42,6 +42,25 @@ def organization_create(*, by, name, kind, county=None, reason="登记单位", *
 
 
 @transaction.atomic
+def organization_update(*, organization, by, reason, **fields):
+    """Change an organisation's register entry (name, contact, credit code…), with who
+    and why in its history. The kind stays while people or contracts hang on it: a
+    contractor's staff hold the contractor role only in a contractor (_check_organization),
+    and its group carries the e-towns' object permissions."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写修改单位信息的原因。")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if "kind" in fields and fields["kind"] != organization.kind and (
+        organization.memberships.exists() or organization.contracts.exists() or organization.assigned_etowns.exists()
+    ):
+        raise ValidationError({"kind": "该单位已有人员、合同或受托项目，不能变更单位类型。"})
+    fields.pop("group", None)  # the permission group is the service's, never edited
+    _apply(organization, fields)
+    return _save(organization, by=by, reason=reason)
+
+
+@transaction.atomic
 def membership_grant(*, user, role, county, by, organization=None, title="", is_head=False, reason="授予角色",
                      scope=None, province="", city=""):
     """Give a user a role in a county, or (``scope``, issue 16) in a city (``province`` and

@@ -8,6 +8,7 @@ import base64
 import io
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -18,6 +19,7 @@ from ..models import AuditEvent, Membership, Role
 
 RECOVERY_CODES = 10
 ADMIN_GROUP_NAMES = ("系统管理员", "安全管理员", "审计管理员")  # etown.admin.roles (admin imports services)
+SECURITY_ADMIN_NAME = ADMIN_GROUP_NAMES[1]
 
 
 def needs_second_factor(user):
@@ -89,3 +91,33 @@ def second_factor_verify(*, user, token):
         if device.verify_token(token):
             return device
     return None
+
+
+def can_reset_second_factor(by, user):
+    """三权分立: resetting a person's second factor changes how they prove who they are, a
+    security-administrator duty (etown.admin.roles); never on one's own account."""
+    if not getattr(by, "is_authenticated", False) or by.pk == user.pk:
+        return False
+    return by.is_superuser or by.groups.filter(name=SECURITY_ADMIN_NAME).exists()
+
+
+@transaction.atomic
+def twofactor_reset(*, user, by, reason, request=None):
+    """A lost phone: delete the person's TOTP and recovery-code devices so that they enrol
+    again at the next sign-in. Returns how many devices were removed; recorded."""
+    if not can_reset_second_factor(by, user):
+        raise PermissionDenied("仅安全管理员可以重置他人的两步验证，不能重置自己的。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写重置两步验证的原因。")
+    totp, static = TOTPDevice.objects.filter(user=user), StaticDevice.objects.filter(user=user)
+    removed = totp.count() + static.count()
+    totp.delete()
+    static.delete()  # its recovery codes go with it (cascade)
+    record(
+        AuditEvent.Kind.ACCESS_CHANGED,
+        user=by,
+        request=request,
+        detail=f"{user.get_username()}：重置两步验证（删除设备 {removed} 项）；原因：{reason}",
+    )
+    return removed
