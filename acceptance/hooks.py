@@ -7,6 +7,7 @@ from django.utils import timezone
 from etown.history import register_history_source
 from etown.hub import Breakdown, Check, Metric, NavItem, Panel, hub
 from etown.notifications import register_sweep
+from etown.services.jobs import register_expirer
 from etown.permissions import has_role
 from etown.signals import notice_objected
 
@@ -20,6 +21,7 @@ from .selectors import regional as evaluation_regional
 from .selectors.dossier import acceptance_documents, registry_documents
 from .services.applications import acceptance_deadline_sweep
 from .services.conclusions import acceptance_record_objection, acceptance_result_sweep
+from .services.dossier import dossier_expire
 
 
 def _etown_panel(request, etown):
@@ -135,5 +137,6 @@ def register():
     register_history_source("验收评审", lambda etown: AcceptanceReview.history.filter(etown_id=etown.pk))
     register_sweep("acceptance_deadline", acceptance_deadline_sweep)
     register_sweep("acceptance_result_notice", acceptance_result_sweep)
+    register_expirer("acceptance_dossier", dossier_expire)  # dossier ZIPs past keep_days (issue 13)
     # Before funds' seeder (order 40): its progress payment rests on this stage acceptance.
     hub.register_demo_seeder("acceptance", seed_stage_acceptance, order=35)

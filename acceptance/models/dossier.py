@@ -10,6 +10,8 @@ class DossierExport(models.Model):
         RUNNING = "running", "生成中"
         READY = "ready", "已生成"
         FAILED = "failed", "生成失败"
+        # Past its keeping time (KINDS[DOSSIER].keep_days): the ZIP was deleted by the jobs sweep.
+        EXPIRED = "expired", "已过期删除"
 
     etown = models.ForeignKey("etown.ETown", verbose_name="e镇项目", on_delete=models.CASCADE, related_name="dossier_exports")
     requested_by = models.ForeignKey(

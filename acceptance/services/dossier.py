@@ -98,5 +98,33 @@ def dossier_build(*, export, partial=None):
     return export
 
 
+def dossier_expire(now):
+    """Delete the ZIPs of dossiers past their keeping time (KINDS[DOSSIER].keep_days, 7
+    days like the funds exports; issue 13/14: an export click must not store a file
+    forever) and mark them 已过期删除; the page then offers a new export. Registered with
+    the jobs sweep (etown.services.jobs.register_expirer); rows are locked, so two sweeps
+    at once expire each dossier once."""
+    import datetime
+
+    from etown.models.jobs import DOSSIER, KINDS
+    from etown.services.jobs import _locked
+
+    keep_days = KINDS[DOSSIER].keep_days
+    if not keep_days:
+        return 0
+    cutoff = now - datetime.timedelta(days=keep_days)
+    count = 0
+    with transaction.atomic():
+        for export in _locked(DossierExport.objects.filter(status=DossierExport.Status.READY, finished_at__lt=cutoff)):
+            relative = export.path
+            export.status = DossierExport.Status.EXPIRED
+            export.path = ""
+            export.save(update_fields=["status", "path"])
+            if relative:
+                transaction.on_commit(lambda relative=relative: (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True))
+            count += 1
+    return count
+
+
 def _page_url(etown):
     return reverse("acceptance:dossier_page", args=[etown.pk])

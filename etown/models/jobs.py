@@ -14,7 +14,9 @@ class JobKind:
     """What each kind of job runs and how long it may take. ``task`` is the Celery task
     name (kept as it was before jobs existed); ``time_limit`` is the hard limit in
     seconds: a job still 生成中 past it (plus a grace) is taken back by the sweep;
-    ``keep_days`` is how long an export's file is kept (None: kept, it is a record)."""
+    ``keep_days`` is how long an export's file is kept (None: kept, it is a record);
+    a result kept outside Job.result (the dossier's ZIP) is expired by the callback its app
+    registers with etown.services.jobs.register_expirer."""
 
     def __init__(self, key, label, task, time_limit, keep_days=None):
         self.key, self.label, self.task, self.time_limit, self.keep_days = key, label, task, time_limit, keep_days
@@ -31,7 +33,7 @@ KINDS = {
     for k in (
         JobKind(LETTER_PDF, "督办函 PDF", "supervision.render_letter_pdf", 180),
         JobKind(REVIEW_REPORT, "验收报告 PDF", "acceptance.tasks.render_review_report", 180),
-        JobKind(DOSSIER, "项目档案", "acceptance.tasks.build_dossier", 1800),
+        JobKind(DOSSIER, "项目档案", "acceptance.tasks.build_dossier", 1800, keep_days=7),
         JobKind(FUNDS_EXPORT, "资金台账导出", "funds.export_etown", 600, keep_days=7),
         JobKind(REPORT_WORKBOOK, "月报数据汇总表", "supervision.build_monthly_workbook", 600, keep_days=7),
     )

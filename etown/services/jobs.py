@@ -217,6 +217,16 @@ def _delete_stored_bytes(relative):
         storage.delete(relative)
 
 
+# Apps whose results are not Job.result files (the acceptance dossier keeps its ZIP at
+# DossierExport.path) register how to expire them here, from their hooks.register():
+# ``func(now) -> int`` deletes what is past its keeping time and returns how many.
+EXPIRERS = {}
+
+
+def register_expirer(name, func):
+    EXPIRERS[name] = func
+
+
 def jobs_sweep(now=None):
     """Publish what is queued, take back what is stale, delete expired exports. Safe to
     run twice at once (rows are locked, a second message for a job is harmless)."""
@@ -229,5 +239,5 @@ def jobs_sweep(now=None):
     ).values_list("pk", flat=True)
     to_publish = sorted(set(requeued) | set(due))
     published = sum(1 for pk in to_publish if publish(pk))
-    expired = _expire(now)
+    expired = _expire(now) + sum(func(now) for func in EXPIRERS.values())
     return {"published": published, "waiting": len(to_publish) - published, "expired": expired}

@@ -27,8 +27,12 @@ def apply_service_errors(form, error):
 
 def run_service(form, service, **kwargs):
     """Call a write service; on a ValidationError, show it on the form and return None."""
+    from ..permissions import AlreadyHandled
+
     try:
         return service(**kwargs)
+    except AlreadyHandled:  # a lost race: a message on the page it came from (middleware), not a form error
+        raise
     except ValidationError as error:
         apply_service_errors(form, error)
         return None

@@ -156,7 +156,7 @@ def test_it_never_reuses_a_number_and_leaves_no_gap(demo, issue):
     assert cancelled.number == ""  # drafts take no number
     third = issue([make_item(demo, TODAY)])
     assert third.seq == 2
-    with pytest.raises(ValidationError, match="只有草稿可以印发"):
+    with pytest.raises(ValidationError, match="已由他人处理：该文书已印发"):
         letter_issue(letter=third, by=demo.office)
     assert list(SupervisionLetter.objects.exclude(seq=None).order_by("seq").values_list("seq", flat=True)) == [1, 2]
 
