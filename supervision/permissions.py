@@ -30,6 +30,8 @@ from django.core.exceptions import ValidationError
 from etown.models import COUNTY_WIDE_ROLES, Role
 from etown.permissions import (
     ALLOW,
+    LOST_RACE,
+    AlreadyHandled,
     Verdict,
     stale,
     can_inspect,
@@ -41,14 +43,19 @@ from etown.permissions import (
 )
 
 from .models import EscalationLevel, MonthlyReport, Rectification, SupervisionLetter
+from .selectors.rectification import can_see_item, can_see_report
 
 S = Rectification.Status
 
 
 def require_state(verdict):
     """Refuse a record in the wrong state: a ``ValidationError`` with the verdict's reason
-    (the role goes through ``etown.permissions.require``, 403)."""
+    (the role goes through ``etown.permissions.require``, 403). A ``stale`` verdict (a
+    colleague, or the user's own first click, moved the record on) raises
+    ``etown.permissions.AlreadyHandled``: the message “已由他人处理” (issue 13)."""
     if not verdict:
+        if verdict.stale:
+            raise AlreadyHandled(f"{LOST_RACE}：{verdict.reason}")
         raise ValidationError(verdict.reason)
 
 
@@ -61,8 +68,17 @@ def can_file_reports(user, etown):
     return verdict if verdict else Verdict(False, "仅该项目的承办企业可以填报月度报告。")
 
 
-def can_edit_report(user, report):
+def can_file_report(user, report):
+    """The e-town's contractor, and the report filed by the user's own company (per-contract
+    scoping, issue 11: ``supervision.selectors.rectification.scope_reports``)."""
     verdict = can_file_reports(user, report.etown)
+    if verdict and not can_see_report(user, report):
+        return Verdict(False, "这是本项目另一家承办企业报送的月报。")
+    return verdict
+
+
+def can_edit_report(user, report):
+    verdict = can_file_report(user, report)
     if not verdict:
         return verdict
     if report.status == MonthlyReport.Status.ACCEPTED:
@@ -79,7 +95,7 @@ can_submit_report = can_edit_report
 def can_withdraw_report(user, report):
     """The e-town's contractor takes back a report the office has not reviewed yet (issue
     15); the state is checked by the service (a wrong state is a ValidationError)."""
-    return can_file_reports(user, report.etown)
+    return can_file_report(user, report)
 
 
 def can_review_reports(user, etown):
@@ -163,6 +179,16 @@ def can_respond(user, etown):
     return Verdict(False, "仅该项目的承办企业或领导小组办公室可以提交整改情况。")
 
 
+def can_respond_to(user, item):
+    """Start or answer ``item``: ``can_respond`` on its e-town, and the item not another
+    contractor's (per-contract scoping, issue 11: see
+    ``supervision.selectors.rectification.scope_items``)."""
+    verdict = can_respond(user, item.etown)
+    if verdict and not can_see_item(user, item):
+        return Verdict(False, "这是本项目另一家承办企业负责的整改事项。")
+    return verdict
+
+
 # Item transitions: the state half, then the whole verdict --------------------------------
 
 
@@ -179,6 +205,8 @@ def takes_evidence(item):
 
 
 def closable(item):
+    if item.status in (S.CLOSED, S.SENT_BACK):  # a colleague (or a double submit) closed or sent it back
+        return stale(f"该事项当前为“{item.get_status_display()}”，不在待核验状态。")
     if item.status != S.SUBMITTED:
         return Verdict(False, "须待承办企业提交整改佐证后方可核验销号。")
     return ALLOW
@@ -198,12 +226,12 @@ def item_editable(item):
 
 def can_start(user, item):
     verdict = startable(item)
-    return can_respond(user, item.etown) if verdict else verdict
+    return can_respond_to(user, item) if verdict else verdict
 
 
 def can_submit_evidence(user, item):
     verdict = takes_evidence(item)
-    return can_respond(user, item.etown) if verdict else verdict
+    return can_respond_to(user, item) if verdict else verdict
 
 
 def can_review(user, item):
@@ -321,6 +349,8 @@ def can_answer_letters(user, etown):
 
 
 def issuable(letter):
+    if letter.status == SupervisionLetter.Status.ISSUED:  # a second click, or a colleague's: a lost race
+        return stale(f"该文书已印发（{letter.number}）。")
     if letter.status != SupervisionLetter.Status.DRAFT:
         return Verdict(False, "只有草稿可以印发；已印发的文书如需更正，请另发更正文书。")
     return ALLOW

@@ -17,10 +17,17 @@ def governing_evaluation(etown):
     organises — 省商务厅会同省财政厅、省乡村振兴局组织专家或委托第三方机构). A county's,
     city's or agency's own record never does. Among the province's, the latest that is
     in force: the first, or a re-evaluation of it an office head confirmed."""
+    return governing_evaluations(etown=etown).first()
+
+
+def governing_evaluations(**filters):
+    """The province's evaluations in force (the first, or a confirmed re-evaluation),
+    newest first: ``governing_evaluation`` is the first of an e-town's; the dashboard uses
+    it with ``etown=OuterRef("etown")`` (issue 11: charts show the governing result)."""
     return (
-        Evaluation.objects.filter(etown=etown, evaluator_kind=Evaluation.Evaluator.PROVINCE)
+        Evaluation.objects.filter(evaluator_kind=Evaluation.Evaluator.PROVINCE, **filters)
         .filter(Q(replaces__isnull=True) | Q(replacement_confirmed_at__isnull=False))
-        .order_by("-evaluated_on", "-pk").first()
+        .order_by("-evaluated_on", "-pk")
     )
 
 
@@ -67,8 +74,9 @@ def evaluations_for(user, *, result="", etown=None):
 
 
 def evaluation_results(county_ids):
-    """{result label: number of e-towns whose latest evaluation has it}, one query."""
-    latest = Evaluation.objects.filter(etown=OuterRef("etown")).order_by("-evaluated_on", "-pk").values("pk")[:1]
+    """{result label: number of e-towns whose governing evaluation has it (the province's in
+    force, ``governing_evaluation``; not a later county, city or agency record)}, one query."""
+    latest = governing_evaluations(etown=OuterRef("etown")).values("pk")[:1]
     qs = Evaluation.objects.all() if county_ids is None else Evaluation.objects.filter(etown__county_id__in=county_ids)
     qs = qs.filter(pk=Subquery(latest))
     counts = dict(qs.order_by().values_list("result").annotate(n=Count("pk")))

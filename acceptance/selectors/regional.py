@@ -1,14 +1,16 @@
 """Mid-term evaluation results per county and per e-town for the regional dashboard
-(issue 16; 002 第十八条：省商务厅组织……开展评价): the latest evaluation of each e-town."""
+(issue 16; 002 第十八条：省商务厅组织……开展评价): the governing evaluation of each e-town
+(``evaluations.governing_evaluation``: the province's in force, issue 11)."""
 from django.db.models import Count, OuterRef, Subquery
 
 from ..models import Evaluation
+from .evaluations import governing_evaluations
 
 
 def evaluation_results_by(level, ids):
-    """county → "良好 2、合格 1"; e-town → its latest result's label. One query."""
+    """county → "良好 2、合格 1"; e-town → its governing result's label. One query."""
     key = "etown__county_id" if level == "county" else "etown_id"
-    latest = Evaluation.objects.filter(etown=OuterRef("etown")).order_by("-evaluated_on", "-pk").values("pk")[:1]
+    latest = governing_evaluations(etown=OuterRef("etown")).values("pk")[:1]  # the governing one (issue 11)
     qs = Evaluation.objects.filter(**{f"{key}__in": list(ids)}).filter(pk=Subquery(latest)).order_by()
     labels = dict(Evaluation.Result.choices)
     counts = {}

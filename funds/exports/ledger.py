@@ -19,6 +19,7 @@ from etown.spreadsheets import COUNT_FORMAT, DATETIME_FORMAT, Col, OfficeSheet, 
 from etown.uploads import SPREADSHEETS, file_store
 
 from ..models import AssetState, LedgerEntry
+from ..permissions import contract_scoped
 from ..selectors.ledger import LIVE_ENTRY
 from ..selectors.policy import policy_for
 
@@ -41,13 +42,15 @@ LEDGER_COLUMNS = [
 ]
 
 
-def write_ledger(etown, path, *, chunk_size=5000, unit=""):
+def write_ledger(etown, path, *, chunk_size=5000, unit="", contractors=None):
     """Write the e-town's ledger to ``path`` (xlsx). Returns the number of entries.
 
     Laid out for the finance bureau (issue 15): a title row with the issuing unit,
     序号 counting 1..n (not the database id), bordered rows, money formats, a 合计 row,
     landscape A4 fit to width with the header on every page (etown.spreadsheets, which
-    also keeps a payee or summary such as ``=HYPERLINK(...)`` a text: issue 14 item 4)."""
+    also keeps a payee or summary such as ``=HYPERLINK(...)`` a text: issue 14 item 4).
+    ``contractors``: the companies of a contract-scoped requester (``funds.permissions.
+    contract_scoped``, issue 11): only their contracts' entries are written."""
     threshold = policy_for(etown.county).ledger_contract_threshold
     duplicates = duplicate_invoices(etown)
     reversed_ids = set(LedgerEntry.objects.filter(etown=etown, reverses__isnull=False).values_list("reverses_id", flat=True))
@@ -57,7 +60,10 @@ def write_ledger(etown, path, *, chunk_size=5000, unit=""):
     fields = ("pk", "entry_date", "payee", "summary", "task__title", "amount", "cumulative_spent", "disbursed_to_date",
               "voucher_number", "invoice_number", "reverses_id", "reversal_reason", "over_disbursed", "task_id",
               "payee_contract_id", "recorded_at")
-    rows = LedgerEntry.objects.filter(etown=etown).order_by("entry_date", "id").values_list(*fields)
+    entries = LedgerEntry.objects.filter(etown=etown)
+    if contractors is not None:
+        entries = entries.filter(contract__contractor_id__in=contractors)
+    rows = entries.order_by("entry_date", "id").values_list(*fields)
     tz = timezone.get_current_timezone()
     numbers = {}  # pk -> 序号, for the entries a reversal refers to
     for (pk, day, payee, summary, task, amount, cumulative, disbursed, voucher, invoice, reverses, why, over,
@@ -95,12 +101,17 @@ ASSET_COLUMNS = [
 ]
 
 
-def write_assets(etown, path, *, unit=""):
+def write_assets(etown, path, *, unit="", contractors=None):
+    """The asset register; ``contractors`` as in ``write_ledger`` (a contract-scoped
+    requester sees the assets of its own contracts only, issue 11)."""
     wb = Workbook(write_only=True)
     sheet = OfficeSheet(wb, "资产台账", ASSET_COLUMNS, title=f"{etown.name} 资产台账",
                         unit=unit or etown.county.name, period=f"截至 {timezone.localdate():%Y-%m-%d}")
     states = dict(AssetState.choices)
-    for asset in etown.assets.select_related("task").order_by("acquired_on", "pk").iterator(chunk_size=2000):
+    assets = etown.assets.all()
+    if contractors is not None:
+        assets = assets.filter(contract__contractor_id__in=contractors)
+    for asset in assets.select_related("task").order_by("acquired_on", "pk").iterator(chunk_size=2000):
         sheet.row([
             asset.name, asset.specification, asset.quantity, asset.value, asset.acquired_on,
             asset.location, asset.ownership, asset.task.title if asset.task else "", states[asset.state],
@@ -117,11 +128,12 @@ WRITERS = {"ledger": (write_ledger, "专项资金使用台账"), "assets": (writ
 @transaction.atomic
 def export_create(*, etown, what, by):
     """Build an export into a temporary file and store it as an upload of the e-town
-    (served by the permission-checked download view). Returns the StoredFile."""
+    (served by the permission-checked download view). Returns the StoredFile. A
+    contractor's export holds its own contracts only (per-contract scoping, issue 11)."""
     writer, label = WRITERS[what]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export.xlsx"
-        writer(etown, path)
+        writer(etown, path, contractors=contract_scoped(by))
         name = f"{etown.name}{label}{timezone.localdate():%Y%m%d}.xlsx"
         with open(path, "rb") as handle:
             return file_store(

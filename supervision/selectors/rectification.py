@@ -4,11 +4,11 @@ Other apps call ``items_for_source``, ``open_items_for_source`` and ``blocking_i
 (acceptance shows the items of an evaluation; funds' disbursement gate asks for
 blocking items through the hub check registered in hooks).
 """
-from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
-from etown.models import LIVE_CONTRACTS, Contract, Organization
-from etown.permissions import has_scope, visible_etowns
+from etown.models import LIVE_CONTRACTS, Contract, Membership, Organization, Role
+from etown.permissions import has_scope, memberships, visible_etowns
 
 from ..models import UNIT_SEPARATOR, EscalationLevel, Rectification, overdue_q
 
@@ -98,9 +98,65 @@ def hide_termination(items, user):
     return items
 
 
+def contractor_organizations(user):
+    """The contractor companies a contract-scoped user works for, or an empty set for
+    government roles and agencies (who see every item of the e-towns they may read)."""
+    if not user.is_authenticated or has_scope(user):
+        return set()
+    return {m.organization_id for m in memberships(user) if m.role == Role.CONTRACTOR and m.organization_id}
+
+
+def scope_items(qs, user):
+    """Per-contract scoping (issue 11; 004 附件2 第十一条 allows two contractors on one
+    e-town). An item belongs to the contractor named among its responsible units: an item
+    whose units name another contractor of its e-town (a contract's company) and none of
+    the user's own companies is that contractor's, and is left out for this user. Items
+    naming no contractor (departments, generic units) are the e-town's and stay visible to
+    both contractors. Two queries for a contractor, none for anyone else."""
+    orgs = contractor_organizations(user)
+    if not orgs:
+        return qs
+    others = (
+        Contract.objects.filter(etown__in=visible_etowns(user)).exclude(contractor_id__in=orgs)
+        .values_list("etown_id", "contractor__name").distinct()
+    )
+    other_q = Q(pk__in=[])
+    for etown_id, name in others:
+        other_q |= Q(etown_id=etown_id, units__contains=name)
+    if not others:
+        return qs
+    own_q = Q(pk__in=[])
+    for name in Organization.objects.filter(pk__in=orgs).values_list("name", flat=True):
+        own_q |= Q(units__contains=name)
+    return qs.exclude(other_q & ~own_q)
+
+
+def scope_reports(qs, user):
+    """Per-contract scoping of monthly reports (issue 11; 004 附件2 第十一条). A report
+    belongs to the contractor company of the person who filed it (``created_by``'s
+    contractor membership): a report filed by staff of another company holding a contract
+    on its e-town, and not of the user's own company, is left out for this user. Reports
+    filed by anyone else (the seed, the office) stay visible to the e-town's contractors.
+    Subqueries only: no query of its own."""
+    orgs = contractor_organizations(user)
+    if not orgs:
+        return qs
+    filer = Membership.objects.filter(user=OuterRef("created_by"), role=Role.CONTRACTOR)
+    theirs = filer.filter(organization__contracts__etown=OuterRef("etown")).exclude(organization_id__in=orgs)
+    return qs.exclude(Exists(theirs) & ~Exists(filer.filter(organization_id__in=orgs)))
+
+
+def can_see_report(user, report):
+    return scope_reports(type(report).objects.filter(pk=report.pk), user).exists()
+
+
+def can_see_item(user, item):
+    return scope_items(Rectification.objects.filter(pk=item.pk), user).exists()
+
+
 def ledger(user, *, today, etown=None, status="", source="", unit="", overdue="", level="", q="", etown_id=""):
     """The 整改台账: items of the e-towns the user may see, filtered; one query."""
-    qs = Rectification.objects.filter(etown__in=visible_etowns(user)).select_related("etown__county")
+    qs = scope_items(Rectification.objects.filter(etown__in=visible_etowns(user)), user).select_related("etown__county")
     if etown is not None:
         qs = qs.filter(etown=etown)
     elif etown_id:

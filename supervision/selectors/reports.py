@@ -34,6 +34,7 @@ from etown.workdays import WorkCalendar
 
 from ..models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
 from ..models.reports import add_months, first_of_month, last_day_of_month, months_between
+from .rectification import scope_reports
 
 # Reports the office has received (a draft has not been sent yet).
 RECEIVED = (
@@ -138,7 +139,7 @@ def reports_for(user, *, today=None):
     """Every report the user may read, with its e-town, county and a ``late`` flag."""
     today = today or timezone.localdate()
     return (
-        MonthlyReport.objects.filter(etown__in=visible_etowns(user))
+        scope_reports(MonthlyReport.objects.filter(etown__in=visible_etowns(user)), user)
         .select_related("etown__county", "submitted_by", "reviewed_by")
         .annotate(late=late_expression(today))
     )
@@ -319,7 +320,7 @@ def contractor_months(user, *, today=None, calendar=None, etown_ids=None):
     etowns = list(qs)
     reports = {
         (r.etown_id, r.period): r
-        for r in MonthlyReport.objects.filter(etown__in=[e.pk for e in etowns]).only(
+        for r in scope_reports(MonthlyReport.objects.filter(etown__in=[e.pk for e in etowns]), user).only(
             "pk", "etown_id", "period", "status", "due_date", "first_submitted_on", "return_reason",
         )
     }

@@ -199,7 +199,7 @@ def rectification_extend_by_decision(*, item, new_due_date, by, reason):
 @transaction.atomic
 def rectification_start(*, item, by):
     item = _lock(item)
-    require(perms.can_respond(by, item.etown))
+    require(perms.can_respond_to(by, item))
     require_state(perms.startable(item))
     item.status = S.IN_PROGRESS
     return save_with_history(item, by=by, reason="开始整改")
@@ -210,7 +210,7 @@ def rectification_submit_evidence(*, item, text, by, files=(), letter=None, toda
     """The contractor's account of what was done, with evidence files; the item waits for
     the office's verification. ``files`` are uploads (checked by content again here)."""
     item = _lock(item)
-    require(perms.can_respond(by, item.etown))
+    require(perms.can_respond_to(by, item))
     require_state(perms.takes_evidence(item))
     text = (text or "").strip()
     if not text:

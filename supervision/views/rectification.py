@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from .. import permissions as perms
 from ..exports.rectification import ledger_workbook, template_workbook
 from ..forms.rectification import CloseForm, EvidenceForm, ImportForm, RectificationEditForm, RectificationForm, SendBackForm
 from ..models import EscalationLevel, Rectification
-from ..selectors.rectification import hide_termination, ledger, sees_termination
+from ..selectors.rectification import can_see_item, hide_termination, ledger, sees_termination
 from ..selectors.termination import items_awaiting_interview
 from ..services import rectification as services
 
@@ -119,7 +119,10 @@ def rectification_import(request, pk):
 
 
 def _item(request, pk, write=None):
-    return get_child_for(request.user, Rectification, pk, write=write, related=("closed_by", "created_by"))
+    item = get_child_for(request.user, Rectification, pk, write=write, related=("closed_by", "created_by"))
+    if not can_see_item(request.user, item):  # another contractor's item (issue 11): 404
+        raise Http404("记录不存在")
+    return item
 
 
 def _detail(request, item, status=200, **forms):
@@ -205,7 +208,7 @@ def _transition(request, pk, role_check, service, success, form_class=None, form
 
 
 def _responder(user, item):
-    return perms.can_respond(user, item.etown)
+    return perms.can_respond_to(user, item)
 
 
 @login_required

@@ -5,6 +5,7 @@ for a role that may not act) and writes only through ``services.reports``."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -38,6 +39,7 @@ from ..selectors.reports import (
     visible_counties,
     waiting_reports,
 )
+from ..selectors.rectification import can_see_report
 from ..services import reports as services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,6 +57,15 @@ def _calendar_note(calendar, dates):
 
 
 # Contractor ------------------------------------------------------------------------
+
+
+def _report(request, pk, **kwargs):
+    """The report, or 404 when the user may not see its e-town or it is another
+    contractor's (per-contract scoping, issue 11)."""
+    report = get_child_for(request.user, MonthlyReport, pk, **kwargs)
+    if not can_see_report(request.user, report):
+        raise Http404("记录不存在")
+    return report
 
 
 @login_required
@@ -97,7 +108,7 @@ def report_create(request, pk):
 
 @login_required
 def report_edit(request, pk):
-    report = get_child_for(request.user, MonthlyReport, pk, write=can_file_reports)
+    report = _report(request, pk, write=can_file_reports)
     require(can_edit_report(request.user, report))
     form = ReportForm(request.POST or None, request.FILES or None, report=report)
     if request.method == "POST" and form.is_valid():
@@ -127,7 +138,7 @@ def report_edit(request, pk):
 @login_required
 @require_POST
 def report_submit(request, pk):
-    report = get_child_for(request.user, MonthlyReport, pk, write=can_file_reports)
+    report = _report(request, pk, write=can_file_reports)
     require(can_edit_report(request.user, report))
     try:
         services.monthly_report_submit(report=report, by=request.user)
@@ -170,7 +181,7 @@ def _detail_context(request, report, **extra):
 
 @login_required
 def report_detail(request, pk):
-    report = get_child_for(request.user, MonthlyReport, pk, related=("submitted_by", "reviewed_by"))
+    report = _report(request, pk, related=("submitted_by", "reviewed_by"))
     return render(request, "supervision/reports/detail.html", _detail_context(request, report))
 
 
@@ -178,7 +189,7 @@ def report_detail(request, pk):
 @require_POST
 def report_withdraw(request, pk):
     """The contractor takes back a report the office has not reviewed yet (issue 15)."""
-    report = get_child_for(request.user, MonthlyReport, pk, write=can_file_reports)
+    report = _report(request, pk, write=can_file_reports)
     try:
         services.monthly_report_withdraw(report=report, by=request.user)
     except ValidationError as error:
@@ -194,7 +205,7 @@ def report_pdf(request, pk):
 
     from etown.documents import render_pdf
 
-    report = get_child_for(request.user, MonthlyReport, pk)
+    report = _report(request, pk)
     contract = report.etown.contracts.select_related("contractor").order_by("signed_on", "pk").first()
     content = render_pdf("supervision/reports/report_pdf.html", {
         "report": report, "etown": report.etown, "printed": timezone.localdate(),
@@ -211,7 +222,7 @@ def report_pdf(request, pk):
 @login_required
 @require_POST
 def report_accept(request, pk):
-    report = get_child_for(request.user, MonthlyReport, pk, write=can_review_reports)
+    report = _report(request, pk, write=can_review_reports)
     require(can_review_report(request.user, report))
     form = AcceptForm(request.POST)
     if form.is_valid():
@@ -227,7 +238,7 @@ def report_accept(request, pk):
 @login_required
 @require_POST
 def report_return(request, pk):
-    report = get_child_for(request.user, MonthlyReport, pk, write=can_review_reports)
+    report = _report(request, pk, write=can_review_reports)
     require(can_review_report(request.user, report))
     form = ReturnForm(request.POST)
     if form.is_valid() and run_service(

@@ -97,3 +97,19 @@ def test_it_offers_the_office_head_the_confirmation_on_the_evaluation_page(demo,
     assert response.status_code == 302
     again.refresh_from_db()
     assert again.replacement_confirmed_at is not None
+
+
+def test_it_charts_the_governing_evaluation_not_the_latest_record(demo):
+    """The dashboard's 中期绩效评价结果 chart and the regional breakdown show the result
+    that governs funds (002 第十八条: the province's), not a later city or agency record,
+    nor an unconfirmed re-evaluation."""
+    from acceptance.selectors.evaluations import evaluation_results
+    from acceptance.selectors.regional import evaluation_results_by
+
+    province = record(demo, R.UNQUALIFIED)
+    record(demo, R.QUALIFIED, kind=E.AGENCY, name="山西晋衡工程项目管理咨询有限公司", on=datetime.date(2026, 10, 1))
+    record(demo, R.QUALIFIED, on=datetime.date(2026, 11, 1), replaces=province)  # not confirmed yet
+    linyi = {demo.linyi.pk}
+    assert evaluation_results(linyi) == {"合格": 0, "基本合格": 0, "不合格": 1}
+    assert evaluation_results_by("etown", [demo.etown.pk]) == {demo.etown.pk: "不合格"}
+    assert evaluation_results_by("county", [demo.linyi.pk]) == {demo.linyi.pk: "不合格 1"}
