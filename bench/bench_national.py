@@ -6,7 +6,8 @@ rerun with nothing to send). Prints p50/p95 in ms and the query count of each.
 At ``BENCH_NATIONAL_SCALE=1`` (the default) the data set is 31 provinces, 300 counties,
 1,500 e-towns with one contract each, 54,000 monthly reports (36 months), 30,000
 rectification items and 10,000 disbursement requests; ``BENCH_NATIONAL_SCALE=0.05`` is a
-quick run. The ledger and history volumes of the issue's measurement are not generated.
+quick run. The 1,000,000 ledger entries and 836,000 history rows (scaled alike) are
+generated set-based by bench/national_data.py (INSERT … SELECT generate_series).
 
 The data goes into its own PostgreSQL database (``BENCH_NATIONAL_DATABASE_URL``, default
 postgres://postgres@127.0.0.1:5432/etown_bench_national, created when missing; its name
@@ -14,6 +15,10 @@ must contain "bench"), built once per scale and reused (``BENCH_NATIONAL_REBUILD
 build it again), in a child process so that its settings are its own. Pages are served
 in-process by Django's test client with production-like settings (DEBUG off, persistent
 connections); ``BENCH_NATIONAL_REPEAT`` requests per page (default 15).
+``BENCH_NATIONAL_HTTP=1`` also serves the app under gunicorn with production settings
+and measures the pages over HTTP (bench/national_http.py); ``=only`` measures over HTTP
+only. ``BENCH_NATIONAL_PAGES`` (comma-separated labels, e.g. "home dashboard,county dashboard")
+measures only those pages beside the bare view; ``BENCH_NATIONAL_SWEEPS=0`` skips the sweeps.
 """
 import os
 import statistics
@@ -78,19 +83,31 @@ def child():
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
+    from funds.models import LedgerEntry
+
     built = County.objects.filter(office_name=marker).exists() and get_user_model().objects.filter(username="b-admin").exists()
+    built = built and LedgerEntry.objects.exists()  # a data set from before the ledger rows: build again
     if os.environ.get("BENCH_NATIONAL_REBUILD") == "1" or not built:
         started = time.perf_counter()
         _wipe()
         with transaction.atomic():
             build(counties, marker)
+        with connection.cursor() as cursor:  # what autovacuum does after a bulk load: fresh planner statistics
+            cursor.execute("ANALYZE")
         print(f"built the national data set (scale {scale()}: {counties} counties) in "
               f"{time.perf_counter() - started:.1f} s ({connection.vendor})", flush=True)
     else:
         print(f"reusing the national data set (scale {scale()})", flush=True)
     _summary()
-    pages()
-    sweeps()
+    http = os.environ.get("BENCH_NATIONAL_HTTP", "0")
+    if http != "only":
+        pages()
+    if http in ("1", "only"):
+        from bench import national_http
+
+        national_http.measure(PAGES, int(os.environ.get("BENCH_NATIONAL_REPEAT", "15")))
+    if os.environ.get("BENCH_NATIONAL_SWEEPS", "1") != "0":
+        sweeps()
 
 
 def _wipe():
@@ -178,6 +195,9 @@ def build(n_counties, marker):
         user = User.objects.create(username=username)
         Membership.objects.create(user=user, role=role, **fields)
     User.objects.create(username="b-admin", is_staff=True, is_superuser=True)
+    from bench.national_data import ledger_and_history
+
+    ledger_and_history(scale(), system.pk)  # the big tables, set-based (issue 16)
 
 
 def _summary():
@@ -188,6 +208,9 @@ def _summary():
     print(f"data: {ETown.objects.count():,} e-towns, {MonthlyReport.objects.count():,} reports, "
           f"{Rectification.objects.count():,} rectification items, {DisbursementRequest.objects.count():,} requests",
           flush=True)
+    from bench.national_data import summary
+
+    summary()
 
 
 PAGES = [
@@ -248,7 +271,10 @@ def pages():
         bare_p50 = None
         n = visible_etowns(user).count()
         print(f"-- {scope}: {n:,} e-towns visible", flush=True)
+        wanted = {w.strip() for w in os.environ.get("BENCH_NATIONAL_PAGES", "").split(",") if w.strip()}
         for label, url in PAGES:
+            if wanted and label != "bare view" and label not in wanted:
+                continue
             c = admin_client if url.startswith("/admin/") else client
             if scope == "county" and url == "/region/":
                 continue

@@ -10,6 +10,9 @@ optionally encrypted; used by ``manage.py backup`` / ``restore`` and the daily t
   1 MiB chunks.
 - The archive carries a checksum: ``<target>.sha256`` (sha256sum format) of the file as
   written; ``restore`` verifies it before touching anything.
+- With object storage (issue 16) the uploads are read from the bucket into the archive
+  and written back to it on restore; ``--storage`` writes and reads the backup itself in
+  ``STORAGES["backups"]`` (through a temporary file on this node).
 - With ``BACKUP_ENCRYPTION_KEY`` (a Fernet key) the file is a sequence of Fernet tokens,
   one per chunk (each authenticated), behind the magic line ``ETOWN-BACKUP-FERNET-1``.
 """
@@ -27,6 +30,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, connections
+
+from . import filestore
 
 MAGIC = b"ETOWN-BACKUP-FERNET-1\n"
 CHUNK = 1024 * 1024
@@ -143,8 +148,11 @@ def write_backup(target, *, key=None, media_root=None):
             (work / "manifest.json").write_bytes(raw)
             tar.add(work / "manifest.json", arcname="manifest.json")
             tar.add(dump, arcname=DB_MEMBER[vendor])
-            if media.exists():
-                tar.add(media, arcname="uploads", filter=lambda info: None if info.name.endswith(".part") else info)
+            if media_root or filestore.is_local():
+                if media.exists():
+                    tar.add(media, arcname="uploads", filter=lambda info: None if info.name.endswith(".part") else info)
+            else:
+                _add_stored_files(tar)
         partial = target.with_name(target.name + ".part")
         if key:
             fernet = _fernet(key)
@@ -212,5 +220,78 @@ def read_backup(source, *, key=None, media_root=None):
         load_database(dump, manifest["engine"])
         uploads = root / "uploads"
         if uploads.exists():
-            shutil.copytree(uploads, Path(media_root or settings.MEDIA_ROOT), dirs_exist_ok=True)
+            if media_root or filestore.is_local():
+                shutil.copytree(uploads, Path(media_root or settings.MEDIA_ROOT), dirs_exist_ok=True)
+            else:
+                _restore_stored_files(uploads)
     return manifest
+
+
+# Object storage (issue 16): with S3 the uploaded files (and dossiers, exports) live in the
+# bucket, and the backups themselves go to STORAGES["backups"]. ------------------------------
+
+
+def _add_stored_files(tar):
+    """Every file of the default storage into the archive under uploads/, one object at
+    a time (django-storages spools each to a temporary file, never the whole set)."""
+    for name in filestore.walk():
+        if name.endswith(".part"):
+            continue
+        info = tarfile.TarInfo(f"uploads/{name}")
+        info.size = filestore.size(name)
+        with filestore.open_file(name) as handle:
+            tar.addfile(info, handle)
+
+
+def _restore_stored_files(folder):
+    """Put the archive's files back into the default storage under their own names."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(folder).as_posix()
+            filestore.delete(name)  # the storage never overwrites: the name must be free
+            filestore.store_path(name, path)
+
+
+def write_backup_to_storage(name, *, key=None, alias="backups"):
+    """``write_backup`` to a temporary file on this node, then upload it and its checksum
+    to the backups storage under ``name`` (an existing backup of that name is replaced).
+    Returns the manifest."""
+    if not filestore.has_storage(alias):
+        raise BackupError("未配置备份存储（STORAGES['backups']，设置 S3_BUCKET 后启用）。")
+    with tempfile.TemporaryDirectory(prefix="etown-backup-") as work:
+        local = Path(work) / Path(name).name
+        manifest = write_backup(local, key=key)
+        for suffix, path in (("", local), (".sha256", checksum_path(local))):
+            filestore.delete(f"{name}{suffix}", alias=alias)
+            filestore.store_path(f"{name}{suffix}", path, alias=alias)
+    return manifest
+
+
+def prune_stored_backups(cutoff, *, alias="backups"):
+    """Delete the daily backups (``etown-YYYY-MM-DD.tar.gz`` and checksums) older than
+    ``cutoff`` from the backups storage; returns how many."""
+    count = 0
+    for name in list(filestore.walk(alias=alias)):
+        try:
+            day = datetime.date.fromisoformat(Path(name).name[6:16])
+        except ValueError:
+            continue
+        if Path(name).name.startswith("etown-") and day < cutoff:
+            filestore.delete(name, alias=alias)
+            count += 1
+    return count
+
+
+def read_backup_from_storage(name, *, key=None, alias="backups"):
+    """Download ``name`` and its checksum from the backups storage to a temporary folder
+    and restore it (``read_backup``: the checksum is verified first)."""
+    if not filestore.has_storage(alias):
+        raise BackupError("未配置备份存储（STORAGES['backups']，设置 S3_BUCKET 后启用）。")
+    if not filestore.exists(name, alias=alias):
+        raise BackupError(f"备份存储中没有 {name}。")
+    with tempfile.TemporaryDirectory(prefix="etown-restore-") as work:
+        local = Path(work) / Path(name).name
+        filestore.download(name, local, alias=alias)
+        if filestore.exists(f"{name}.sha256", alias=alias):
+            filestore.download(f"{name}.sha256", checksum_path(local), alias=alias)
+        return read_backup(local, key=key)

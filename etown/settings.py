@@ -200,6 +200,12 @@ if S3_BUCKET:
             "querystring_auth": True,
         },
     }
+    # Backups (etown.backups, ``backup --storage`` and the daily task) in the same bucket
+    # under their own prefix; job outputs and dossiers go to "default" (etown.filestore).
+    STORAGES["backups"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**STORAGES["default"]["OPTIONS"], "location": env("S3_BACKUP_PREFIX", default="backups")},
+    }
 # Uploaded files live outside the web root and are served only by permission-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "uploads")
 # No URL serves MEDIA_ROOT (only the permission-checked download view does); MEDIA_URL

@@ -14,7 +14,8 @@ def reminder_sweep(today=None):
 
 @shared_task
 def daily_backup():
-    """Write today's backup to BACKUP_DIR (when set) and drop those older than
+    """Write today's backup to the backups storage (S3, when configured) or BACKUP_DIR
+    (when set) and drop those older than
     BACKUP_KEEP_DAYS. Restore with ``manage.py restore``."""
     import datetime
     from pathlib import Path
@@ -22,6 +23,13 @@ def daily_backup():
     from django.conf import settings
     from django.core.management import call_command
 
+    if "backups" in settings.STORAGES:  # object storage (issue 16): the bucket keeps them
+        from .backups import prune_stored_backups
+
+        name = f"etown-{datetime.date.today():%Y-%m-%d}.tar.gz"
+        call_command("backup", name, "--storage")
+        prune_stored_backups(datetime.date.today() - datetime.timedelta(days=settings.BACKUP_KEEP_DAYS))
+        return name
     if not settings.BACKUP_DIR:
         return None
     folder = Path(settings.BACKUP_DIR)

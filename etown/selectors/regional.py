@@ -41,9 +41,21 @@ def phases_by(level, ids):
 
 
 def figures(level, ids):
-    """[(breakdown, {id: value})] for every registered breakdown: one query or a few each."""
+    """[(breakdown, {id: value})] for every registered breakdown: one query or a few each;
+    breakdowns that share a ``source`` share its one query."""
     ids = list(ids)
-    return [(b, b.func(level, ids) if ids else {}) for b in hub.breakdowns]
+    sources, result = {}, []
+    for b in hub.breakdowns:
+        if not ids:
+            values = {}
+        elif b.source is not None:
+            if b.source not in sources:
+                sources[b.source] = b.source(level, ids)
+            values = {pk: row.get(b.field) for pk, row in sources[b.source].items()}
+        else:
+            values = b.func(level, ids)
+        result.append((b, values))
+    return result
 
 
 def table(level, objects):

@@ -13,6 +13,7 @@
 """
 import datetime
 import logging
+import tempfile
 from functools import partial
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .. import filestore
 from ..jobs import publish
 from ..models import Job, StoredFile
 from ..models.jobs import KINDS, MAX_ATTEMPTS
@@ -67,16 +69,25 @@ def job_enqueue(*, kind, by=None, target_id=0, args=(), county=None, etown=None,
     return job
 
 
+def _scratch_folder():
+    """This node's scratch folder: MEDIA_ROOT/jobs with the local storage; with object
+    storage (issue 16) the node's temporary folder, as the finished file is uploaded and
+    MEDIA_ROOT is not shared."""
+    if filestore.is_local():
+        return Path(settings.MEDIA_ROOT) / "jobs"
+    return Path(tempfile.gettempdir()) / "etown-jobs"
+
+
 def scratch_path(job):
-    """Where a job writes a partial file (e.g. the dossier's ZIP) before moving it into
-    place: one per attempt, removed by ``job_fail`` and by the sweep when a worker died."""
-    folder = Path(settings.MEDIA_ROOT) / "jobs"
+    """Where a job writes a partial file (e.g. the dossier's ZIP) before storing it: one
+    per attempt, removed by ``job_fail`` and by the sweep when a worker died."""
+    folder = _scratch_folder()
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{job.pk}-{job.attempts}.part"
 
 
 def _remove_scratch(job_id):
-    folder = Path(settings.MEDIA_ROOT) / "jobs"
+    folder = _scratch_folder()
     for part in folder.glob(f"{job_id}-*.part"):
         part.unlink(missing_ok=True)
 
@@ -208,13 +219,7 @@ def _expire(now):
 
 def _delete_stored_bytes(relative):
     """Delete an expired export's bytes wherever files are kept (MEDIA_ROOT or S3)."""
-    from django.core.files.storage import FileSystemStorage, storages
-
-    storage = storages["default"]
-    if isinstance(storage, FileSystemStorage):
-        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
-    else:
-        storage.delete(relative)
+    filestore.delete(relative)
 
 
 # Apps whose results are not Job.result files (the acceptance dossier keeps its ZIP at

@@ -12,11 +12,12 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from ..audit import record_denied
-from ..hub import hub
+from ..hub import hub, national_cached
 from ..models import County, ETown, Indicator
 from ..permissions import can_view_county_dashboard, county_scope, visible_etowns
 from ..selectors import INDICATOR_MET, INTEGER, etown_summaries, per_etown
-from ..selectors.filing import unfiled_implementing
+from ..selectors.regional import table as breakdown_table
+from ..selectors.filing import missing_labels, unfiled_implementing
 from .common import paginate, querystring_without_page
 
 PER_PAGE = 30
@@ -36,7 +37,10 @@ def _metrics(county_ids):
     a number becomes a card, a dict {label: number} a bar chart."""
     groups = OrderedDict()
     for metric in hub.metrics:
-        value = metric.func(county_ids)
+        if county_ids is None:  # the whole country: a short-lived cache (``national_cached``)
+            value = national_cached(f"metric:{metric.key}", lambda metric=metric: metric.func(None))
+        else:
+            value = metric.func(county_ids)
         entry = {"metric": metric, "url": _metric_url(metric)}
         if isinstance(value, dict):
             entry["chart"] = {"type": "bar", "title": metric.label, "labels": [str(k) for k in value],
@@ -65,25 +69,44 @@ def county_dashboard(request):
         record_denied(request.user, "county_dashboard", verdict.reason, request=request)
         raise PermissionDenied(verdict.reason)
     province_wide, county_ids = county_scope(request.user)
-    counties = County.objects.all() if province_wide else County.objects.filter(pk__in=county_ids)
-    counties = list(counties.order_by("name"))
+    in_scope = County.objects.all() if province_wide else County.objects.filter(pk__in=county_ids)
+    # Bounded for the widest roles (issue 16): a scope over several provinces picks a
+    # province first (31 options, not 1,000 counties), then one of its counties.
+    provinces = list(in_scope.order_by("province").values_list("province", flat=True).distinct())
     wanted = request.GET.get("county", "")
-    selected = next((c for c in counties if wanted.isdigit() and c.pk == int(wanted)), None)
+    selected = in_scope.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    province = selected.province if selected else request.GET.get("province", "")
+    if province not in provinces:
+        province = provinces[0] if len(provinces) == 1 else ""
+    counties = list(in_scope.filter(province=province).order_by("name")) if province else []
     if selected is None and len(counties) == 1:
         selected = counties[0]
-    scope_ids = {selected.pk} if selected else (None if province_wide else set(county_ids))
+    if selected:
+        scope_ids = {selected.pk}
+    elif province and len(provinces) > 1:
+        scope_ids = {c.pk for c in counties}
+    else:
+        scope_ids = None if province_wide else set(county_ids)
 
     # Bounded (issue 16): phases and indicator totals are aggregated by the database over
     # the whole scope; the e-town table and its charts show one page, so the page is the
     # same size for 5 or 500 e-towns.
     summaries = etown_summaries(request.user, county=selected.pk if selected else None)
+    scope = visible_etowns(request.user)
+    if selected:
+        scope = scope.filter(county=selected)
+    elif scope_ids is not None and len(provinces) > 1:
+        summaries, scope = summaries.filter(county__province=province), scope.filter(county__province=province)
     page = paginate(request, summaries.annotate(
         indicator_pending=per_etown(Indicator, Count("pk", filter=Q(actual__isnull=True)), INTEGER),
     ), PER_PAGE)
     etowns = list(page.object_list)
-    scope = visible_etowns(request.user)
-    if selected:
-        scope = scope.filter(county=selected)
+    # Issue 15: each e-town's money (contract, 已拨付 net and gross, retention held), late
+    # reports, overdue rectification and inspections, blocked payments … as each app
+    # registers them (hub.Breakdown): a fixed number of queries for the page.
+    columns, rows = breakdown_table("etown", etowns)
+    for e, row in zip(etowns, rows):
+        e.cells = row["cells"]
     phases = OrderedDict((value, {"label": label, "count": 0}) for value, label in ETown.Phase.choices)
     for phase, n in scope.order_by().values_list("phase").annotate(n=Count("pk")):
         phases[phase]["count"] = n
@@ -115,6 +138,9 @@ def county_dashboard(request):
         "etown/county_dashboard.html",
         {
             "counties": counties if len(counties) > 1 else None,
+            "provinces": provinces if len(provinces) > 1 else None,
+            "province": province,
+            "columns": columns,
             "selected": selected,
             "etowns": etowns,
             "page": page,
@@ -124,6 +150,7 @@ def county_dashboard(request):
             "charts": {**charts, **metric_charts},
             "metric_groups": metric_groups,
             # 004 附件2 第四条: implemented before the plan was filed (问题一 of a real county).
-            "unfiled": list(unfiled_implementing(scope_ids)[:20]),
+            # Each with what it lacks: the plan, the fund rules or both (issue 12).
+            "unfiled": [(e, missing_labels(e)) for e in unfiled_implementing(scope_ids)[:20]],
         },
     )

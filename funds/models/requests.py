@@ -99,7 +99,16 @@ class DisbursementRequest(models.Model):
         "etown.StoredFile", verbose_name="支付凭证", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    # Blocked payments (issue 15, the county dashboard's 拨付受阻): the labels of the gates
+    # (``funds.selectors.gates``) that held the request when they were last evaluated — by
+    # each step of the chain (cleared when it passes) and by the daily sweep
+    # ``funds_gates_refresh`` over the requests in flight. The gates read other apps' hub
+    # checks and cannot be evaluated in SQL; this column lets the dashboards count blocked
+    # requests in one query. A derived flag, so not in the history.
+    blocked_gates = models.CharField("未满足的拨付条件", max_length=500, blank=True, default="", editable=False)
+    gates_checked_on = models.DateField("拨付条件核验日期", null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "blocked_gates", "gates_checked_on"])
 
     class Meta:
         verbose_name = verbose_name_plural = "资金拨付申请"
@@ -107,6 +116,7 @@ class DisbursementRequest(models.Model):
         indexes = [
             models.Index(fields=["contract", "status"], name="funds_request_contract_status"),
             models.Index(fields=["status", "etown"], name="funds_request_queue"),
+            models.Index(fields=["etown", "status"], condition=~models.Q(blocked_gates=""), name="funds_request_blocked"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,6 +7,7 @@ from etown.models import County, ETown
 from etown.workdays import WorkCalendar
 
 from ..models import MonthlyReport, Rectification, overdue_q
+from .inspections import ACTIVE_PHASES, due_table
 from .reports import RECEIVED, last_day_of_month, latest_due_month, reporting_etowns
 
 
@@ -20,6 +21,26 @@ def overdue_items_by(level, ids, *, today=None):
     today = today or timezone.localdate()
     key = "etown__county_id" if level == "county" else "etown_id"
     return _grouped(Rectification.objects.filter(overdue_q(today), **{f"{key}__in": list(ids)}), level)
+
+
+def _inspected_etowns(level, ids):
+    key = "county_id" if level == "county" else "pk"
+    return ETown.objects.filter(phase__in=ACTIVE_PHASES, **{f"{key}__in": list(ids)})
+
+
+def overdue_inspections_by(level, ids, *, today=None):
+    """逾期未检查 (issue 15): planned inspections (e-town × category) whose last period
+    passed without one (000 §6(一); 004 附件4 一(三)), from the due states the database
+    computes (``due_table``): one grouped query."""
+    return due_table(_inspected_etowns(level, ids), today).counts_by("overdue", level)
+
+
+def count_overdue_inspections(county_ids, *, today=None):
+    """The dashboard metric: overdue planned inspections in the counties (None: all)."""
+    etowns = ETown.objects.filter(phase__in=ACTIVE_PHASES)
+    if county_ids is not None:
+        etowns = etowns.filter(county_id__in=list(county_ids))
+    return due_table(etowns, today).counts()["overdue"]
 
 
 def late_reports_by(level, ids, *, today=None, calendar=None):

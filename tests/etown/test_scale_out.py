@@ -96,3 +96,96 @@ def test_it_marks_a_session_that_wrote(demo, client):
     client.force_login(demo.office)
     client.post(reverse("notification_read"))
     assert db_router.WROTE_AT in client.session
+
+
+# Issue 16, "only uploads go to S3": job outputs, dossiers and backups go through the same
+# storage (STORAGES["default"], and STORAGES["backups"] for backups), so any web or worker
+# node serves what another one wrote. ---------------------------------------------------------
+
+
+def _keys(client, prefix=""):
+    return sorted(o["Key"] for o in client.list_objects_v2(Bucket="etown-uploads", Prefix=prefix).get("Contents", []))
+
+
+def test_it_keeps_a_job_output_in_object_storage_and_expires_it_there(
+    demo, s3, client_for, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from etown.models import Job
+    from etown.models.jobs import FUNDS_EXPORT
+    from etown.services.jobs import jobs_sweep
+
+    client = client_for(demo.office)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("funds:ledger_export", args=[demo.etown.pk]))
+    job = Job.objects.get(kind=FUNDS_EXPORT)
+    assert job.state == Job.State.DONE, job.error
+    stored = job.result
+    assert f"uploads/{stored.path}" in _keys(s3) and not file_path(stored).exists()
+    response = client.get(reverse("file_download", args=[stored.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"PK"
+    assert client_for(demo.contractor2).get(reverse("file_download", args=[stored.pk])).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs_sweep(now=timezone.now() + datetime.timedelta(days=8))
+    assert f"uploads/{stored.path}" not in _keys(s3)
+
+
+def test_it_builds_a_dossier_into_object_storage_serves_and_expires_it(
+    demo, s3, client_for, django_capture_on_commit_callbacks, settings
+):
+    import datetime
+    import io
+    import zipfile
+    from pathlib import Path
+
+    from acceptance.models import DossierExport
+    from acceptance.services.dossier import dossier_request
+    from etown.services.jobs import jobs_sweep
+
+    # An upload that lives only in object storage goes into the ZIP.
+    upload = SimpleUploadedFile("验收材料.pdf", PDF + b"%dossier", content_type="application/pdf")
+    file_store(upload=upload, county=demo.linyi, etown=demo.etown, by=demo.office, access=StoredFile.Access.ETOWN,
+               purpose="测试")
+    with django_capture_on_commit_callbacks(execute=True):
+        export = dossier_request(etown=demo.etown, by=demo.office)
+    export.refresh_from_db()
+    assert export.status == DossierExport.Status.READY, export.error
+    assert f"uploads/{export.path}" in _keys(s3, "uploads/dossiers/")
+    assert not (Path(settings.MEDIA_ROOT) / export.path).exists()  # nothing on this node's disk
+    response = client_for(demo.office).get(reverse("acceptance:dossier_download", args=[export.pk]))
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert any(archive.read(n) == PDF + b"%dossier" for n in archive.namelist())
+    assert client_for(demo.contractor).get(reverse("acceptance:dossier_download", args=[export.pk])).status_code in (403, 404)
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs_sweep(now=export.finished_at + datetime.timedelta(days=7, minutes=1))
+    assert _keys(s3, "uploads/dossiers/") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_backs_up_to_object_storage_and_restores_from_it(demo, s3, settings, tmp_path):
+    from django.core.management import call_command
+
+    from etown.models import ETown
+    from etown.uploads import file_open
+
+    settings.STORAGES = {**settings.STORAGES, "backups": {
+        **settings.STORAGES["default"], "OPTIONS": {**settings.STORAGES["default"]["OPTIONS"], "location": "backups"},
+    }}
+    upload = SimpleUploadedFile("验收材料.pdf", PDF + b"%backup", content_type="application/pdf")
+    stored = file_store(upload=upload, county=demo.linyi, etown=demo.etown, by=demo.office,
+                        access=StoredFile.Access.ETOWN, purpose="测试")
+    etowns = ETown.objects.count()
+    call_command("backup", "etown-test.tar.gz", "--storage", stdout=open("/dev/null", "w"))
+    assert _keys(s3, "backups/") == ["backups/etown-test.tar.gz", "backups/etown-test.tar.gz.sha256"]
+    assert not (tmp_path / "etown-test.tar.gz").exists()
+
+    call_command("flush", "--noinput", verbosity=0)
+    s3.delete_object(Bucket="etown-uploads", Key=f"uploads/{stored.path}")  # the bucket lost it too
+    call_command("restore", "etown-test.tar.gz", "--storage", stdout=open("/dev/null", "w"))
+    assert ETown.objects.count() == etowns
+    with file_open(StoredFile.objects.get(pk=stored.pk)) as handle:
+        assert handle.read() == PDF + b"%backup"

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from etown.backups import BackupError, write_backup
+from etown.backups import BackupError, write_backup, write_backup_to_storage
 
 
 class Command(BaseCommand):
@@ -14,11 +14,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("target", help="备份文件路径，如 /backup/etown-2026-11-23.tar.gz")
+        parser.add_argument("--storage", action="store_true",
+                            help="target 为备份存储（STORAGES['backups']，如 S3）中的名称：先写临时文件再上传")
 
-    def handle(self, *args, target, **options):
+    def handle(self, *args, target, storage=False, **options):
         started = time.monotonic()
+        write = write_backup_to_storage if storage else write_backup
         try:
-            manifest = write_backup(target, key=settings.BACKUP_ENCRYPTION_KEY or None)
+            manifest = write(target, key=settings.BACKUP_ENCRYPTION_KEY or None)
         except BackupError as error:
             raise CommandError(str(error))
         self.stdout.write(
