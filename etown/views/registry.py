@@ -78,6 +78,8 @@ def etown_list(request):
             "kinds": ETown.Kind.choices,
             "querystring": querystring_without_page(request),
             "can_create": office_counties(request.user).exists(),
+            # The directory is for government staff (organization_list): no link that answers 403.
+            "can_see_organizations": has_scope(request.user),
         },
     )
 
