@@ -5,6 +5,7 @@ Every app that takes files uses ``UploadField`` in its form (errors beside the f
 and ``file_store`` in its service.
 """
 import hashlib
+import io
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -163,7 +164,10 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultiUploadField(UploadField):
-    """Several files in one input (photos from a phone); each is checked."""
+    """Several files in one input (photos from a phone, a contractor's materials); each
+    is checked by content, and one bad file refuses the whole batch with its name in the
+    message (issue 15). Django's documented pattern: a ``ClearableFileInput`` with
+    ``allow_multiple_selected = True`` and a field that cleans each file."""
 
     def __init__(self, *args, max_files=20, **kwargs):
         self.max_files = max_files
@@ -177,11 +181,18 @@ class MultiUploadField(UploadField):
             raise ValidationError(self.error_messages["required"])
         if len(files) > self.max_files:
             raise ValidationError(f"一次最多上传 {self.max_files} 个文件。")
-        cleaned = []
+        cleaned, errors = [], []
         for f in files:
-            forms.FileField.clean(self, f, initial)
-            check_upload(f, self.allowed)
+            try:
+                forms.FileField.clean(self, f, initial)
+                check_upload(f, self.allowed)
+            except ValidationError as error:
+                # Issue 15: one bad file refuses the whole batch, and the message says which.
+                name = getattr(f, "name", "") or "（未命名）"
+                errors += [ValidationError(f"“{name}”：{m}") for m in error.messages]
             cleaned.append(f)
+        if errors:
+            raise ValidationError(errors + [ValidationError("本次选择的文件均未上传，请替换上述文件后重新选择全部文件。")])
         return cleaned
 
 
@@ -207,7 +218,7 @@ def file_store(*, upload, county, by, etown=None, access=StoredFile.Access.ETOWN
             digest.update(chunk)
         upload.seek(0)
         storage.save(relative.as_posix(), upload)
-    return StoredFile.objects.create(
+    stored = StoredFile.objects.create(
         etown=etown,
         county=county,
         access=access,
@@ -219,6 +230,83 @@ def file_store(*, upload, county, by, etown=None, access=StoredFile.Access.ETOWN
         uploaded_by=by,
         purpose=purpose,
     )
+    if kind in IMAGES:
+        thumbnail_make(stored)
+    return stored
+
+
+# Thumbnails (issue 15) ----------------------------------------------------------------
+# A photo's thumbnail is a small JPEG kept beside the original (same generated name plus
+# ``.thumb.jpg``), so it needs no row of its own: it is served by ``file_download`` with
+# ``?thumb=1`` after the same permission check as the original.
+
+THUMBNAIL_SIZE = (480, 480)
+THUMBNAIL_SUFFIX = ".thumb.jpg"
+MAX_THUMBNAIL_SOURCE_PIXELS = 60_000_000  # a decompression bomb is refused, not decoded
+
+
+def thumbnail_relpath(stored):
+    return f"{stored.path}{THUMBNAIL_SUFFIX}"
+
+
+def thumbnail_path(stored):
+    """The local path of the thumbnail (the embedded default, MEDIA_ROOT)."""
+    return Path(settings.MEDIA_ROOT) / thumbnail_relpath(stored)
+
+
+def thumbnail_name(stored):
+    """The download name of a thumbnail: the original's stem + ``_缩略图.jpg``."""
+    return f"{Path(download_name(stored)).stem[:140]}_缩略图.jpg"
+
+
+def thumbnail_exists(stored):
+    storage = _storage()
+    relative = thumbnail_relpath(stored)
+    return thumbnail_path(stored).exists() if _is_local(storage) else storage.exists(relative)
+
+
+def thumbnail_make(stored):
+    """Make (or remake) the thumbnail of a stored photo with Pillow; False when the file
+    is not a photo or cannot be decoded (the page then links the original by name)."""
+    if not stored.is_image:
+        return False
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with file_open(stored) as source, Image.open(source) as image:
+            if image.width * image.height > MAX_THUMBNAIL_SOURCE_PIXELS:
+                return False
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail(THUMBNAIL_SIZE)
+            if image.mode != "RGB":
+                image = image.convert("RGB")
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=80, optimize=True)
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
+        return False
+    storage = _storage()
+    if _is_local(storage):
+        target = thumbnail_path(stored)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(out.getvalue())
+    else:
+        from django.core.files.base import ContentFile
+
+        if storage.exists(thumbnail_relpath(stored)):
+            storage.delete(thumbnail_relpath(stored))
+        storage.save(thumbnail_relpath(stored), ContentFile(out.getvalue()))
+    return True
+
+
+def thumbnail_open(stored):
+    """The thumbnail's bytes, opened for reading; made first when missing (photos stored
+    before thumbnails existed). None when the file has no thumbnail."""
+    if not stored.is_image:
+        return None
+    if not thumbnail_exists(stored) and not thumbnail_make(stored):
+        return None
+    storage = _storage()
+    return open(thumbnail_path(stored), "rb") if _is_local(storage) else storage.open(thumbnail_relpath(stored), "rb")
 
 
 def file_path(stored):

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from etown.spreadsheets import CENTER, COUNT_FORMAT, DATE_FORMAT, HEADER_FONT, Col, OfficeSheet, cell, date, print_setup
-from etown.uploads import file_path
+from etown.uploads import file_open
 
 from ..models import AcceptanceApplication, AcceptanceReview, Evaluation
 
@@ -42,7 +42,7 @@ def _ordered(items):
     return categories, sorted(items, key=lambda i: (categories.index(i.category), str(i.date or ""), i.title))
 
 
-def write_dossier(etown, items, target, *, generated_by=None):
+def write_dossier(etown, items, target, *, generated_by=None, contract=None):
     """Write the ZIP to ``target`` (a path); returns the catalogue rows written."""
     categories, items = _ordered(items)
     rows = []
@@ -58,8 +58,8 @@ def write_dossier(etown, items, target, *, generated_by=None):
             used.add(arcname)
             digest = hashlib.sha256()
             if item.stored_file is not None:
-                source_path = file_path(item.stored_file)
-                with open(source_path, "rb") as src, archive.open(arcname, "w", force_zip64=True) as dst:
+                # Wherever the upload is kept: MEDIA_ROOT or object storage (issue 16).
+                with file_open(item.stored_file) as src, archive.open(arcname, "w", force_zip64=True) as dst:
                     for chunk in iter(lambda: src.read(1 << 20), b""):
                         digest.update(chunk)
                         dst.write(chunk)
@@ -73,7 +73,7 @@ def write_dossier(etown, items, target, *, generated_by=None):
         with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as tmp:
             catalogue_path = tmp.name
         try:
-            _write_catalogue(catalogue_path, etown, rows, generated_by)
+            _write_catalogue(catalogue_path, etown, rows, generated_by, contract)
             archive.write(catalogue_path, CATALOGUE_NAME)
         finally:
             os.unlink(catalogue_path)
@@ -96,10 +96,11 @@ def local_day(value):
     return value
 
 
-def _write_catalogue(path, etown, rows, generated_by):
+def _write_catalogue(path, etown, rows, generated_by, contract=None):
     wb = Workbook(write_only=True)
     who = (generated_by.get_full_name() or generated_by.username) if generated_by else "系统"
-    sheet = OfficeSheet(wb, "档案目录", CATALOGUE_COLUMNS, title=f"{etown.name}项目档案目录",
+    scope = f"（{contract.number} {contract.contractor.name}）" if contract is not None else ""
+    sheet = OfficeSheet(wb, "档案目录", CATALOGUE_COLUMNS, title=f"{etown.name}项目档案目录{scope}",
                         unit=etown.county.name, note=f"生成人：{who}　共 {len(rows)} 个文件")
     for row in rows:
         cells = list(row)

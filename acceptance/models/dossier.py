@@ -14,6 +14,11 @@ class DossierExport(models.Model):
         EXPIRED = "expired", "已过期删除"
 
     etown = models.ForeignKey("etown.ETown", verbose_name="e镇项目", on_delete=models.CASCADE, related_name="dossier_exports")
+    # A dossier for one contract's acceptance (issue 11/15): the sources that take a
+    # contract give its documents only (another contractor's ledger is not in it).
+    contract = models.ForeignKey(
+        "etown.Contract", verbose_name="合同", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+",
     )
@@ -35,4 +40,5 @@ class DossierExport(models.Model):
 
     @property
     def filename(self):
-        return f"{self.etown.name}-项目档案-{self.requested_at:%Y%m%d%H%M}.zip"
+        scope = f"-{self.contract.number}" if self.contract_id else ""
+        return f"{self.etown.name}{scope}-项目档案-{self.requested_at:%Y%m%d%H%M}.zip"

@@ -23,14 +23,15 @@ from ..models import AcceptanceApplication, AcceptanceReview, ApplicationMateria
 OTHER = "其他附件"
 
 
-def collect(etown):
+def collect(etown, contract=None):
     """Every DossierItem of the e-town: the registered sources, then the stored files no
     source claimed. A failing source fails the dossier (an incomplete dossier must not
-    look complete)."""
-    items = []
-    for key in sorted(hub.dossier_sources):
-        items.extend(hub.dossier_sources[key](etown))
+    look complete). Items a source marks ``excluded`` (a draft's materials, issue 15)
+    are claimed but not filed. ``contract``: a dossier for one contract's acceptance;
+    the sources that take it give that contract's documents only (issue 11)."""
+    items = hub.dossier_items(etown, contract=contract)
     claimed = {i.stored_file.pk for i in items if i.stored_file is not None}
+    items = [i for i in items if not i.excluded]
     rest = (
         StoredFile.objects.filter(etown=etown)
         .exclude(pk__in=claimed)
@@ -42,6 +43,10 @@ def collect(etown):
         .select_related("uploaded_by")
         .order_by("uploaded_at", "pk")
     )
+    if contract is not None:
+        # One contract's dossier: no stray file another contractor's staff uploaded (issue 11).
+        others = etown.contracts.exclude(contractor_id=contract.contractor_id).values("contractor_id")
+        rest = rest.exclude(uploaded_by__memberships__organization_id__in=others)
     for f in rest:
         who = (f.uploaded_by.get_full_name() or f.uploaded_by.username) if f.uploaded_by else "系统"
         items.append(
@@ -53,8 +58,13 @@ def collect(etown):
     return items
 
 
-def acceptance_documents(etown):
+def acceptance_documents(etown, contract=None):
+    """``contract``: a dossier for one contract's acceptance holds that contract's
+    applications and reviews only (issue 11); evaluations are the e-town's."""
     items = []
+    applications = AcceptanceApplication.objects.filter(etown=etown)
+    if contract is not None:
+        applications = applications.filter(contract=contract)
     for e in Evaluation.objects.filter(etown=etown, report_file__isnull=False).select_related("report_file"):
         items.append(
             DossierItem(
@@ -62,7 +72,7 @@ def acceptance_documents(etown):
                 source=e.evaluator_name, filename=e.report_file.original_name, stored_file=e.report_file,
             )
         )
-    materials = ApplicationMaterial.objects.filter(application__etown=etown).select_related("application", "file")
+    materials = ApplicationMaterial.objects.filter(application__in=applications).select_related("application", "file")
     for m in materials:
         items.append(
             DossierItem(
@@ -70,7 +80,7 @@ def acceptance_documents(etown):
                 date=m.application.received_on, source="承办企业", filename=m.file.original_name, stored_file=m.file,
             )
         )
-    reviews = AcceptanceReview.objects.filter(etown=etown, report_file__isnull=False).select_related(
+    reviews = AcceptanceReview.objects.filter(application__in=applications, report_file__isnull=False).select_related(
         "report_file", "application"
     )
     for r in reviews:
@@ -82,8 +92,7 @@ def acceptance_documents(etown):
         )
     # The conclusion chain's documents (issue 12): the audit report of a final acceptance
     # and the filing with city and province (004 附件2 第十七条).
-    chained = AcceptanceApplication.objects.filter(etown=etown).filter(
-        audit_report__isnull=False) | AcceptanceApplication.objects.filter(etown=etown, filing_file__isnull=False)
+    chained = applications.filter(audit_report__isnull=False) | applications.filter(filing_file__isnull=False)
     for a in chained.select_related("audit_report", "filing_file").distinct():
         if a.audit_report_id:
             items.append(DossierItem(

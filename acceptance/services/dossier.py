@@ -7,17 +7,17 @@ memory); the requester is notified when it is ready. What goes in is
 acceptance.selectors.dossier.collect; how it is written, acceptance.exports.dossier.
 """
 import logging
-import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from etown import filestore
 from etown.notifications import notify
 from etown.permissions import require
 
@@ -30,13 +30,16 @@ log = logging.getLogger("acceptance.dossier")
 
 
 @transaction.atomic
-def dossier_request(*, etown, by):
-    """Queue a dossier build; the task runs after the commit (the row must exist)."""
+def dossier_request(*, etown, by, contract=None):
+    """Queue a dossier build; the task runs after the commit (the row must exist).
+    ``contract``: a dossier for that contract's acceptance only (issue 11/15)."""
     from etown.models import Job
     from etown.models.jobs import DOSSIER
     from etown.services.jobs import job_enqueue
 
     require(can_export_dossier(by, etown))
+    if contract is not None and contract.etown_id != etown.pk:
+        raise ValidationError("请选择本项目的合同。")
     # Only an export whose job is still queued or running blocks a new request: one the
     # sweep gave up on (失败) does not block its user for good (issue 13).
     open_jobs = Job.objects.filter(kind=DOSSIER, target_id=OuterRef("pk"), state__in=[Job.State.QUEUED, Job.State.RUNNING])
@@ -45,9 +48,10 @@ def dossier_request(*, etown, by):
     ).filter(Exists(open_jobs)).exists()
     if running:
         raise ValidationError("您申请的档案正在生成，完成后会通知您，请勿重复提交。")
-    export = DossierExport.objects.create(etown=etown, requested_by=by)
+    export = DossierExport.objects.create(etown=etown, requested_by=by, contract=contract)
+    scope = f"（{contract.number}）" if contract is not None else ""
     job_enqueue(kind=DOSSIER, target_id=export.pk, args=[export.pk], by=by, county=etown.county, etown=etown,
-                title=f"{etown.name}项目档案")
+                title=f"{etown.name}项目档案{scope}")
     return export
 
 
@@ -57,7 +61,7 @@ def dossier_build(*, export, partial=None):
     ``partial`` is where the ZIP is written before it is moved into place (the job's
     scratch file, which the jobs sweep removes when a worker dies mid-build)."""
     with transaction.atomic():
-        export = DossierExport.objects.select_for_update().select_related("etown__county", "requested_by").get(pk=export.pk)
+        export = DossierExport.objects.select_for_update().select_related("etown__county", "requested_by", "contract").get(pk=export.pk)
         if export.status == DossierExport.Status.READY:
             return export
         export.status = DossierExport.Status.RUNNING
@@ -65,12 +69,15 @@ def dossier_build(*, export, partial=None):
     etown = export.etown
     now = timezone.now()
     relative = Path("dossiers") / f"{now:%Y}" / f"{uuid.uuid4().hex}.zip"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = Path(partial) if partial else target.with_suffix(".part")
+    # Written to a local scratch file, then streamed into the storage every node shares
+    # (MEDIA_ROOT, or S3 when configured: etown.filestore, issue 16).
+    partial = Path(partial) if partial else Path(tempfile.gettempdir()) / f"dossier-{uuid.uuid4().hex}.part"
     try:
-        rows = write_dossier(etown, collect(etown), partial, generated_by=export.requested_by)
-        shutil.move(partial, target)
+        rows = write_dossier(etown, collect(etown, contract=export.contract), partial, generated_by=export.requested_by,
+                             contract=export.contract)
+        size = partial.stat().st_size
+        stored_name = filestore.store_path(relative, partial)
+        partial.unlink(missing_ok=True)
     except Exception as error:  # record the failure for the user, keep the traceback in the log
         log.exception("dossier %s failed", export.pk)
         partial.unlink(missing_ok=True)
@@ -87,8 +94,8 @@ def dossier_build(*, export, partial=None):
     with transaction.atomic():
         export.status = DossierExport.Status.READY
         export.finished_at = timezone.now()
-        export.path = str(relative)
-        export.size = target.stat().st_size
+        export.path = stored_name
+        export.size = size
         export.file_count = len(rows)
         export.save(update_fields=["status", "finished_at", "path", "size", "file_count"])
         notify(
@@ -121,7 +128,7 @@ def dossier_expire(now):
             export.path = ""
             export.save(update_fields=["status", "path"])
             if relative:
-                transaction.on_commit(lambda relative=relative: (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True))
+                transaction.on_commit(lambda relative=relative: filestore.delete(relative))
             count += 1
     return count
 

@@ -48,13 +48,46 @@ def _indicator_status(i):
     return ("met", "已达成") if i.is_met() else ("not_met", "未达成")
 
 
-def _panel_data(etown):
-    """Figures of the hub's public panels that offer machine-readable data: a panel
-    with a ``data(etown)`` callable returning a flat {label: value} dict."""
+def _batched_panel_data(etowns):
+    """{panel key: {etown id: {"values": ..., "records": ...}}} of the panels offering
+    ``data_for(etowns)``: one call per panel for every e-town that shows it, so a county
+    file costs the same number of queries whatever its size (issue 15)."""
     out = {}
     for panel in hub.public_panels:
+        if callable(getattr(panel, "data_for", None)):
+            shown = [e for e in etowns if e.public_profile.shows(panel.key)]
+            out[panel.key] = panel.data_for(shown) if shown else {}
+    return out
+
+
+def _record(r):
+    return {
+        "record_type": r["record_type"], "id": r["id"], "date": _date(r.get("date")),
+        "amount_yuan": _money(r.get("amount_yuan")), "kind": r.get("kind"), "kind_label": r.get("kind_label"),
+        "title": r.get("title"),
+    }
+
+
+def _panel_data(etown, batched=None):
+    """Figures of the hub's public panels that offer machine-readable data: a panel
+    with a ``data(etown)`` callable returning a flat {label: value} dict, or a batch
+    ``data_for(etowns)`` (its figures and its records, e.g. each disbursement made)."""
+    out = {}
+    batched = batched if batched is not None else _batched_panel_data([etown])
+    for panel in hub.public_panels:
+        if not etown.public_profile.shows(panel.key):
+            continue
+        if panel.key in batched:
+            found = batched[panel.key].get(etown.pk)
+            if found is not None:
+                out[panel.key] = {
+                    "title": panel.title,
+                    "values": {str(k): _jsonable(v) for k, v in found.get("values", {}).items()},
+                    "records": [_record(r) for r in found.get("records", [])],
+                }
+            continue
         data = getattr(panel, "data", None)
-        if callable(data) and etown.public_profile.shows(panel.key):
+        if callable(data):
             values = data(etown)
             if values is not None:
                 out[panel.key] = {"title": panel.title, "values": {str(k): _jsonable(v) for k, v in values.items()}}
@@ -123,7 +156,7 @@ def _reply(s, absolute):
     }
 
 
-def _etown(e, documents, notices, today, absolute):
+def _etown(e, documents, notices, today, absolute, batched=None):
     profile = e.public_profile
     tasks = selectors.public_tasks(e)
     indicators = selectors.public_indicators(e)
@@ -183,7 +216,7 @@ def _etown(e, documents, notices, today, absolute):
         ],
         "documents": [_document(d, absolute) for d in documents if d.etown_id == e.pk],
         "notices": [_notice(n, today, absolute) for n in notices if n.etown_id == e.pk],
-        "panels": _panel_data(e),
+        "panels": _panel_data(e, batched),
     }
 
 
@@ -199,6 +232,7 @@ def build(request, county, etown=None):
     documents = list(selectors.public_documents(county, etown))
     notices = list(selectors.public_notices(county, etown=etown))
     replies = selectors.published_replies(county)
+    batched = _batched_panel_data(etowns)
     if etown is not None:
         replies = replies.filter(etown=etown)
     return {
@@ -212,7 +246,7 @@ def build(request, county, etown=None):
             "city": county.city,
             "url": absolute(reverse("public_county", args=[county.pk])),
         },
-        "etowns": [_etown(e, documents, notices, today, absolute) for e in etowns],
+        "etowns": [_etown(e, documents, notices, today, absolute, batched) for e in etowns],
         # County-wide documents (no e-town); those of an e-town sit under it.
         "documents": [_document(d, absolute) for d in documents if d.etown_id is None],
         # Notices of no particular e-town, and notices of e-towns whose page is not public.
@@ -276,6 +310,9 @@ def to_csv(data):
             for label, value in panel["values"].items():
                 writer.writerow(_row(record_type="panel", record_id=key, category=panel["title"], title=label,
                                      actual=value, **base))
+            for r in panel.get("records", []):
+                writer.writerow(_row(record_type=r["record_type"], record_id=r["id"], category=r["kind_label"],
+                                     title=r["title"], amount_yuan=r["amount_yuan"], date=r["date"], **base))
         for d in e["documents"]:
             writer.writerow(document_row(d, e))
         for n in e["notices"]:

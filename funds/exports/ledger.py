@@ -140,3 +140,26 @@ def export_create(*, etown, what, by):
                 upload=File(handle, name=name), county=etown.county, etown=etown, by=by,
                 access=StoredFile.Access.ETOWN, purpose=f"导出：{label}", allowed=SPREADSHEETS,
             )
+
+
+CLAWBACK_COLUMNS = [
+    Col("序号", 7), Col("合同编号", 18), Col("承办企业", 24, wrap=True), Col("类型", 14), money("金额（元）"),
+    Col("依据", 36, wrap=True), Col("事由", 36, wrap=True), Col("决定文号", 24, wrap=True), date("决定日期"),
+]
+
+
+def clawbacks_workbook(etown, records):
+    """The clawback and reduction decisions of the dossier (issue 15), as .xlsx bytes:
+    each decision with its number, date, basis and amount, and the total."""
+    import io
+
+    wb = Workbook(write_only=True)
+    sheet = OfficeSheet(wb, "追回与核减决定", CLAWBACK_COLUMNS, title=f"{etown.name} 追回与核减决定",
+                        unit=etown.county.name, period=f"截至 {timezone.localdate():%Y-%m-%d}")
+    for c in records:
+        sheet.row([c.contract.number, c.contract.contractor.name, c.get_kind_display(), c.amount,
+                   c.get_basis_display(), c.reason, c.decision_number, c.decided_on])
+    sheet.finish()
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -2,7 +2,7 @@
 第十二条; 临猗资金办法 004 附件2 第十二条)."""
 from django import forms
 
-from etown.uploads import DOCUMENTS, UploadField
+from etown.uploads import DOCUMENTS, MultiUploadField, UploadField
 
 from ..models import MaterialKind, RequestKind
 from ..selectors.requests import available_stage_acceptances
@@ -43,7 +43,8 @@ class RequestForm(StyledForm):
 
 class MaterialForm(StyledForm):
     kind = forms.ChoiceField(label="材料类别", choices=MaterialKind.choices)
-    file = UploadField(label="文件", allowed=DOCUMENTS)
+    # Several files of the chosen category at once (issue 15); the page keeps the category.
+    file = MultiUploadField(label="文件（可多选）", allowed=DOCUMENTS, required=True)
 
 
 class MeetingForm(StyledForm):

@@ -3,7 +3,7 @@ held) and the funds overview of an e-town, each in one query of subqueries."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from etown.models import Contract
@@ -21,6 +21,23 @@ from ..models import (
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
+WAN = Decimal("10000")
+
+# The one definition of 已拨付 (issue 15). Every page, export, PDF, panel, public column,
+# open-data file and dashboard figure says 已拨付 for the NET amount:
+#
+#     已拨付净额 = 拨付总额 − 已追回
+#
+# - 拨付总额 (gross): every disbursement actually paid (status 已拨付, its paid amount);
+# - 已追回: clawbacks (追回, 安泽办法 002 第九条、第十八条; 临猗资金办法第十六条) — the money
+#   came back to the treasury; reductions (核减) lower the ceiling, not what was paid;
+# - every contract of the e-town counts, a terminated one too: what was paid on it left the
+#   treasury, and what came back is subtracted.
+# The gross is shown beside it ("拨付总额 X，已追回 Y", ``disbursed_caption``). The ceiling
+# rules keep working on the gross (clawed-back money is not paid again).
+NET_DISBURSED_LABEL = "已拨付净额"
+GROSS_DISBURSED_LABEL = "拨付总额"
+CLAWED_BACK_LABEL = "已追回"
 
 
 @dataclass
@@ -54,7 +71,12 @@ class ContractPosition:
 
     @property
     def net_disbursed(self):
+        """已拨付净额: the one figure every surface shows as 已拨付 (see NET_DISBURSED_LABEL)."""
         return self.disbursed - self.clawed_back
+
+    @property
+    def disbursed_caption(self):
+        return disbursed_caption(self.disbursed, self.clawed_back)
 
     @property
     def remaining(self):
@@ -93,6 +115,57 @@ def _sum(model, expression, q=None, **filters):
     return Coalesce(Subquery(inner, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
+def _gross_disbursed():
+    """拨付总额 of the outer contract, as an SQL expression."""
+    return _sum(DisbursementRequest, "disbursed_amount", status=RequestStatus.DISBURSED)
+
+
+def _clawed_back():
+    """已追回 of the outer contract, as an SQL expression."""
+    return _sum(Clawback, "amount", kind=ClawbackKind.CLAWBACK)
+
+
+def annotate_net_disbursed(contracts):
+    """The SQL form of the one definition: each contract annotated with
+    ``gross_disbursed`` (拨付总额), ``clawed_back_total`` (已追回) and ``net_disbursed``
+    (已拨付净额 = gross − clawed back). Aggregate it (``Sum("net_disbursed")``, grouped by
+    county or e-town with ``.values(...)``) for dashboard figures in one query."""
+    return contracts.annotate(gross_disbursed=_gross_disbursed(), clawed_back_total=_clawed_back()).annotate(
+        net_disbursed=ExpressionWrapper(F("gross_disbursed") - F("clawed_back_total"), output_field=MONEY),
+    )
+
+
+@dataclass(frozen=True)
+class Disbursed:
+    """已拨付 of a set of contracts: the net figure, and the gross and clawback beside it."""
+
+    gross: Decimal = ZERO
+    clawed_back: Decimal = ZERO
+
+    @property
+    def net(self):
+        return self.gross - self.clawed_back
+
+    @property
+    def caption(self):
+        return disbursed_caption(self.gross, self.clawed_back)
+
+
+def disbursed_totals(contracts):
+    """已拨付 (net, with gross and clawed back) summed over a Contract queryset, one query."""
+    sums = annotate_net_disbursed(contracts.order_by()).aggregate(
+        gross=Coalesce(Sum("gross_disbursed"), Value(ZERO), output_field=MONEY),
+        clawed_back=Coalesce(Sum("clawed_back_total"), Value(ZERO), output_field=MONEY),
+    )
+    return Disbursed(gross=sums["gross"], clawed_back=sums["clawed_back"])
+
+
+def disbursed_caption(gross, clawed_back):
+    """What is shown beside the net figure: "拨付总额 150.00 万元，已追回 60.00 万元"."""
+    text = f"{GROSS_DISBURSED_LABEL} {gross / WAN:,.2f} 万元"
+    return text + (f"，{CLAWED_BACK_LABEL} {clawed_back / WAN:,.2f} 万元" if clawed_back else "")
+
+
 def _ahead_filter(request):
     """In-flight requests ahead of ``request`` in its contract's queue (all of them when
     it is not in the queue itself)."""
@@ -110,11 +183,11 @@ def annotate_positions(contracts, *, request=None):
     disbursed = {"status": RequestStatus.DISBURSED}
     latest = LedgerEntry.objects.filter(contract=OuterRef("pk")).order_by("-id").values("cumulative_spent")[:1]
     return contracts.annotate(
-        p_disbursed=_sum(DisbursementRequest, "disbursed_amount", **disbursed),
+        p_disbursed=_gross_disbursed(),
         p_prepay_disbursed=_sum(DisbursementRequest, "disbursed_amount", kind=RequestKind.PREPAYMENT, **disbursed),
         p_in_flight=_sum(DisbursementRequest, "amount", ahead),
         p_prepay_in_flight=_sum(DisbursementRequest, "amount", ahead, kind=RequestKind.PREPAYMENT),
-        p_clawed_back=_sum(Clawback, "amount", kind=ClawbackKind.CLAWBACK),
+        p_clawed_back=_clawed_back(),
         p_reduced=_sum(Clawback, "amount", kind=ClawbackKind.REDUCTION),
         p_spent=Coalesce(Subquery(latest, output_field=MONEY), Value(ZERO), output_field=MONEY),
     )
@@ -155,6 +228,7 @@ class EtownFunds:
         keys = ("amount", "reduced", "disbursed", "clawed_back", "net_disbursed", "retention_held", "remaining",
                 "payable_now", "in_flight", "spent", "balance")
         self.totals = {k: sum((getattr(p, k) for p in self.positions), ZERO) for k in keys}
+        self.totals["disbursed_caption"] = disbursed_caption(self.totals["disbursed"], self.totals["clawed_back"])
 
 
 def etown_funds(etown):

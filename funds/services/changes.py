@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from etown.models import LIVE_CONTRACTS, Role
 from etown.recipients import contractor_users, staff
-from etown.services import contract_change_terms, save_with_history
+from etown.services import contract_change_terms, etown_update, save_with_history
 from etown.uploads import DOCUMENTS, file_store
 
 from ..models import ChangeKind, ChangeRequest, ChangeStatus, ChangeStep, StepAction
@@ -191,10 +191,15 @@ def change_approve(*, change, by, note="", version=None):
 
 
 def _apply_extension(change, *, by):
-    contract_change_terms(
-        contract=change.contract, by=by, reason=f"延期申请 {change.code} 经领导小组同意（临猗资金办法第十条）",
-        term_end=change.new_term_end,
-    )
+    """The contract's term end moves, and so does the project's planned completion (计划完成,
+    issue 15) when the new date is later: a project ends with its last contract, so an
+    extension never brings it forward. Both through etown's services, with history."""
+    reason = f"延期申请 {change.code} 经领导小组同意（临猗资金办法第十条）"
+    contract_change_terms(contract=change.contract, by=by, reason=reason, term_end=change.new_term_end)
+    etown = change.etown
+    if etown.planned_end is None or etown.planned_end < change.new_term_end:
+        etown_update(etown=etown, by=by, reason=f"{reason}，计划完成日期延至 {change.new_term_end:%Y年%-m月%-d日}",
+                     planned_end=change.new_term_end)
     tell(contractor_users(contract=change.contract), title=f"延期申请已批准：{change.etown.name}", obj=change,
          body=f"竣工时间延至 {change.new_term_end:%Y年%-m月%-d日}")
 

@@ -38,7 +38,7 @@ def home(request):
     for contract in contracts:
         p = position_of(contract)
         row = figures[contract.etown_id]
-        for key in ("amount", "disbursed", "clawed_back", "retention_held", "remaining", "in_flight"):
+        for key in ("amount", "disbursed", "clawed_back", "net_disbursed", "retention_held", "remaining", "in_flight"):
             row[key] += getattr(p, key)
     rows = [(e, figures[e.pk]) for e in etowns]
     province_wide, office_counties = county_scope(request.user, {"office"})
@@ -55,7 +55,7 @@ def home(request):
 def chart_data(funds, disbursed_requests):
     t = funds.totals
     composition = [
-        ("合同金额", t["amount"]), ("核减", t["reduced"]), ("已拨付", t["disbursed"]), ("已追回", t["clawed_back"]),
+        ("合同金额", t["amount"]), ("核减", t["reduced"]), ("已拨付净额", t["net_disbursed"]), ("已追回", t["clawed_back"]),
         ("台账支出", t["spent"]), ("尾款留存", t["retention_held"]), ("在途申请", t["in_flight"]),
     ]
     # A step line from the first contract's signing (0) to today.

@@ -25,10 +25,12 @@ from ..forms.requests import (
     RequestForm,
     ResumeForm,
 )
-from ..models import DisbursementRequest, RequestKind, RequestMaterial, RequestStatus
+from ..models import DisbursementRequest, MaterialKind, RequestKind, RequestMaterial, RequestStatus
 from ..permissions import can_apply, can_see_contract, contract_scoped
 from ..selectors import gates
 from ..selectors.duties import duty_refusal
+from ..selectors.outlook import contract_outlooks, notice_outlook
+from ..selectors.policy import policy_for
 from ..selectors.positions import contract_position
 from ..selectors.requests import visible_requests
 from ..workflow import DISBURSE, EDIT, MEETING, NOTICE, OBJECTION, REQUEST_FLOW, RESUME
@@ -58,6 +60,20 @@ def _own_contracts(form, user):
     return form
 
 
+def _outlook(form, etown, dr=None):
+    """尚可拨付 on each contract the form offers, with its parts, and when the payment
+    notice would end if it started today (issue 15)."""
+    contracts = form.fields["contract"].queryset
+    if dr is not None:
+        contracts = contracts.filter(pk=dr.contract_id)
+    notice = dr.notice if dr is not None and dr.notice_id else None
+    return {
+        "outlooks": contract_outlooks(contracts, request=dr),
+        "notice_outlook": None if notice else notice_outlook(policy_for(etown.county), timezone.localdate()),
+        "notice": notice,
+    }
+
+
 @login_required
 def request_list(request):
     status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
@@ -80,7 +96,8 @@ def request_create(request, pk):
         if created:
             messages.success(request, "申请已保存为草稿。请上传申请材料，核对拨付条件后提交。")
             return redirect(created)
-    return render(request, "funds/request_form.html", {"form": form, "etown": etown, "title": "新建资金拨付申请"})
+    return render(request, "funds/request_form.html", {"form": form, "etown": etown, "title": "新建资金拨付申请",
+                                                       **_outlook(form, etown)})
 
 
 @login_required
@@ -100,15 +117,17 @@ def request_edit(request, pk):
                        stage_acceptance=data.get("stage_acceptance")):
             messages.success(request, "申请已保存。")
             return redirect(dr)
-    return render(request, "funds/request_form.html", {"form": form, "etown": dr.etown, "title": f"修改申请 {dr.code}", "dr": dr})
+    return render(request, "funds/request_form.html", {"form": form, "etown": dr.etown, "title": f"修改申请 {dr.code}", "dr": dr,
+                                                       **_outlook(form, dr.etown, dr)})
 
 
-def _actions(user, dr, today):
+def _actions(user, dr, today, material_kind=None):
     """The forms of the actions this user may take on the request now (None for a bare
     button), keyed by action: the ones the workflow gives that this page posts."""
     initial = {
         MEETING: {"meeting_date": today}, NOTICE: {"start_date": today}, RESUME: {"start_date": today},
         DISBURSE: {"amount": dr.amount, "disbursed_on": today},
+        "material": {"kind": material_kind} if material_kind in MaterialKind.values else None,
     }
     acts = {}
     for action in REQUEST_FLOW.actions(user, dr):
@@ -132,7 +151,7 @@ def _render_detail(request, dr, *, bound=None, status=200):
     position = contract_position(dr.contract, request=dr)
     overrides = list(dr.overrides.all())
     results = gates.for_display(dr, today=today, position=position, overrides=overrides)
-    acts = _actions(request.user, dr, today)
+    acts = _actions(request.user, dr, today, request.GET.get("material_kind"))
     if bound:
         acts.update(bound)
     notice = dr.notice
@@ -217,7 +236,7 @@ def _call(action, dr, data, files, user, version=None):
         return services.gate_override_record(request=dr, gate_key=data["gate_key"], reason=data["reason"], by=user,
                                              today=today, **v)
     if action == "material":
-        return services.disbursement_add_material(request=dr, kind=data["kind"], upload=data["file"], by=user)
+        return services.disbursement_add_material(request=dr, kind=data["kind"], uploads=data["file"], by=user)
     raise Http404("没有这个操作")
 
 
@@ -243,6 +262,8 @@ def request_act(request, pk, action):
         apply_service_errors(form, error)
         return _render_detail(request, dr, bound={action: form}, status=400)
     messages.success(request, DONE[action])
+    if action == "material":  # the next file is usually of the same category (issue 15)
+        return redirect(f"{dr.get_absolute_url()}?material_kind={form.cleaned_data['kind']}#materials")
     return redirect(dr)
 
 

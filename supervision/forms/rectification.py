@@ -81,7 +81,21 @@ class ImportForm(BootstrapMixin, forms.Form):
                                initial=Rectification.Source.EVALUATION)
     year = forms.IntegerField(label="年份", min_value=2000, max_value=2100,
                               help_text="整改时限只写了月日（如“10月底”）时所属的年份。")
+    confirm_past = forms.BooleanField(
+        label="确认导入已过整改时限的事项", required=False,
+        help_text="整改时限早于今天的行默认不导入，页面会列出这些行；确需按原时限导入（导入后即计为逾期）时勾选。",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, etowns=None, **kwargs):
+        """``etowns``: the e-towns the office may import into, when the page is the county
+        ledger's (issue 15) rather than one e-town's."""
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+        self.fields["confirm_past"].widget.attrs["class"] = "form-check-input"
+        if etowns is not None:
+            self.fields["etown"] = forms.ModelChoiceField(
+                label="导入到项目", queryset=etowns, empty_label="请选择项目",
+                error_messages={"required": "请选择项目。", "invalid_choice": "请选择本县的项目。"},
+            )
+            self.fields["etown"].widget.attrs["class"] = "form-select"
+            self.order_fields(["etown", "file", "source", "year", "confirm_past"])

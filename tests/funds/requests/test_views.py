@@ -115,3 +115,22 @@ def test_it_sends_an_edit_of_a_submitted_request_back_with_a_message(demo, clien
     assert client_for(demo.auditor).get(f"/funds/requests/{request.pk}/edit/").status_code == 403
     draft = new_request(demo)
     assert contractor.get(f"/funds/requests/{draft.pk}/edit/").status_code == 200
+
+
+def test_it_takes_several_materials_at_once_and_keeps_the_category(demo, client_for):
+    """Issue 15: materials uploaded one at a time and the category reset after each."""
+    contractor = client_for(demo.contractor)
+    request = new_request(demo, materials=False)
+    url = f"/funds/requests/{request.pk}/material/"
+    fake = SimpleUploadedFile("假发票.pdf", b"MZ\x90\x00 an executable named .pdf", content_type="application/pdf")
+    response = contractor.post(url, {"material-kind": "invoice", "material-file": [pdf("发票1.pdf"), fake]})
+    page = response.content.decode()
+    assert response.status_code == 400 and "假发票.pdf" in page and "文件类型不符" in page
+    assert not request.materials.exists()  # all or nothing
+    assert '<option value="invoice" selected>' in page
+    response = contractor.post(url, {"material-kind": "invoice", "material-file": [pdf("发票1.pdf"), pdf("发票2.pdf")]})
+    assert response.status_code == 302 and "material_kind=invoice" in response["Location"]
+    assert sorted(request.materials.values_list("kind", "file__original_name")) == [
+        ("invoice", "发票1.pdf"), ("invoice", "发票2.pdf")]
+    page = contractor.get(response["Location"]).content.decode()
+    assert '<option value="invoice" selected>' in page
