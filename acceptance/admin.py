@@ -6,7 +6,21 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from etown.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline
 
-from .models import AcceptanceApplication, AcceptanceReview, ApplicationMaterial, ChecklistItem, DossierExport, Evaluation
+from .models import (
+    AcceptanceApplication,
+    AcceptanceReview,
+    ApplicationMaterial,
+    ChecklistItem,
+    ConclusionReturn,
+    DossierExport,
+    Evaluation,
+)
+
+
+class ReturnInline(ReadOnlyTabularInline):
+    model = ConclusionReturn
+    fields = ["body", "decided_on", "document_number", "reason", "recorded_by", "resubmitted_on"]
+    readonly_fields = fields
 
 
 class MaterialInline(ReadOnlyTabularInline):
@@ -17,7 +31,8 @@ class MaterialInline(ReadOnlyTabularInline):
 
 class ChecklistInline(ReadOnlyTabularInline):
     model = ChecklistItem
-    fields = ["kind", "label", "requirement", "figure", "unit", "judgement", "remark"]
+    fields = ["kind", "label", "requirement", "figure", "unit", "judgement", "remark", "exception_status",
+              "exception_note"]
     readonly_fields = fields
 
 
@@ -31,11 +46,11 @@ class EvaluationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(AcceptanceApplication)
 class AcceptanceApplicationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    list_display = ["etown", "kind", "received_on", "due_on", "status", "closed_on"]
-    list_filter = ["status", "kind", "etown__county"]
+    list_display = ["etown", "kind", "received_on", "due_on", "status", "result_stage", "closed_on"]
+    list_filter = ["status", "kind", "result_stage", "etown__county"]
     list_select_related = ["etown"]
     search_fields = ["etown__name"]
-    inlines = [MaterialInline]
+    inlines = [MaterialInline, ReturnInline]
 
 
 @admin.register(AcceptanceReview)

@@ -5,9 +5,9 @@ actor and reason), never through the admin."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from etown.admin import ReadOnlyAdminMixin
+from etown.admin import GovernmentOnlyAdminMixin, ReadOnlyAdminMixin
 
-from .models import Asset, ChangeRequest, Clawback, DisbursementRequest, LedgerEntry
+from .models import Asset, ChangeRequest, Clawback, ClawbackProposal, DisbursementRequest, LedgerEntry
 
 
 @admin.register(DisbursementRequest)
@@ -47,3 +47,15 @@ class ClawbackAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["etown", "contract", "kind", "amount", "basis", "decision_number", "decided_on"]
     list_filter = ["kind", "basis", "etown__county"]
     list_select_related = ["etown", "contract"]
+
+
+@admin.register(ClawbackProposal)
+class ClawbackProposalAdmin(GovernmentOnlyAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Clawback proposals (002 第九条; termination, disqualification): confirmed or
+    dismissed only through funds.services.clawbacks."""
+
+    list_display = ["etown", "contract", "trigger", "basis", "suggested_amount", "status", "clawback", "decided_by",
+                    "created_at"]
+    list_filter = ["status", "trigger", "basis", "etown__county"]
+    search_fields = ["etown__name", "contract__contractor__name", "reason"]
+    list_select_related = ["etown", "contract__contractor", "clawback", "decided_by"]

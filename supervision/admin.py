@@ -8,7 +8,7 @@ so the admin is read-only.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from etown.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline
+from etown.admin import GovernmentOnlyAdminMixin, ReadOnlyAdminMixin, ReadOnlyTabularInline
 
 from .models import (
     CountyInspectionRule,
@@ -23,6 +23,7 @@ from .models import (
     RectificationEscalation,
     RectificationResponse,
     SupervisionLetter,
+    Termination,
 )
 
 
@@ -74,6 +75,19 @@ class SupervisionLetterAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "kind", "county"]
     search_fields = ["number", "title", "addressee"]
     list_select_related = ["etown"]
+
+
+@admin.register(Termination)
+class TerminationAdmin(GovernmentOnlyAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Termination and disqualification proposals (请示, 004 附件4 第二条): changed only by
+    supervision.services.termination (leading group, county government's decision)."""
+
+    list_display = ["etown", "contract", "kind", "status", "proposal", "leader_at", "sent_on", "decided_on",
+                    "decision_number"]
+    list_filter = ["status", "kind", "county"]
+    search_fields = ["etown__name", "contract__contractor__name", "decision_number", "proposal__number"]
+    list_select_related = ["etown", "contract__contractor", "proposal"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(LetterCounter)

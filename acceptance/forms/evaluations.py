@@ -3,6 +3,7 @@ feedback problem, the decision on a 不合格 result."""
 from django import forms
 
 from etown.forms import BootstrapMixin
+from etown.models import LIVE_CONTRACTS, Contract
 from etown.uploads import DOCUMENTS, SPREADSHEETS, UploadField
 
 from ..models import Evaluation
@@ -90,3 +91,25 @@ class DecisionForm(BootstrapMixin, forms.Form):
                                          help_text="实际追回由资金模块登记追回记录。")
     decision_basis = forms.CharField(label="决定依据及说明", widget=forms.Textarea(attrs={"rows": 3}),
                                      error_messages={"required": "请填写决定依据（如领导小组会议纪要）及决定内容。"})
+    contract = forms.ModelChoiceField(
+        label="针对的合同", queryset=Contract.objects.none(), required=False, empty_label="请选择合同",
+        error_messages={"invalid_choice": "所选合同不是本项目履行中的合同，请重新选择。"},
+        help_text="减少支持资金和收回资金记在所选合同上（安泽办法第十八条）；取消培育资格终止本项目全部履行中的合同。",
+    )
+    field_order = ["contract", "decided_on", "reduction_amount", "cancel_qualification", "clawback_amount",
+                   "decision_basis"]
+
+    def __init__(self, *args, etown, **kwargs):
+        """Only the live contracts of this e-town are offered; with one, it is chosen."""
+        super().__init__(*args, **kwargs)
+        live = Contract.objects.filter(etown=etown, status__in=LIVE_CONTRACTS).select_related("contractor").order_by(
+            "signed_on", "pk")
+        field = self.fields["contract"]
+        field.queryset = live
+        field.label_from_instance = lambda c: f"{c.number} {c.title}（{c.contractor.name}）"
+        contracts = list(live)
+        if len(contracts) == 1:
+            field.initial = contracts[0].pk
+        elif len(contracts) > 1:
+            field.required = True
+            field.error_messages["required"] = "本项目有多份履行中的合同，请选择处理决定针对的合同。"

@@ -7,5 +7,5 @@ from .application import (  # noqa: F401
     ResultStage,
     ReviewMethod,
 )
-from .conclusion import ResultObjection  # noqa: F401
+from .conclusion import ConclusionReturn, ResultObjection  # noqa: F401
 from .dossier import DossierExport  # noqa: F401

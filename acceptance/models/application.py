@@ -27,6 +27,9 @@ class ResultStage(models.TextChoices):
     通过验收意见报县政府审核; 附件2 第十二条3：公示至少 5 个工作日无异议)."""
 
     LEADER = "leader", "待领导小组审批"
+    # The leading group sent the opinion back to the review group with its reason; the
+    # group revises it and resubmits (back to LEADER). See acceptance.services.conclusions.
+    RETURNED = "returned", "已退回验收小组修改"
     GOVERNMENT = "government", "待县政府审核"
     NOTICE = "notice", "结果公示中"
     COUNTED = "counted", "已生效"
@@ -247,6 +250,15 @@ class ChecklistItem(models.Model):
         # report); it stands once the leading group approves the result (issue 11).
         EXCEPTION = "exception", "例外（报领导小组批准）"
 
+    class ExceptionStatus(models.TextChoices):
+        """The leading group's decision on one exception row (issue 11), separate from
+        its approval of the whole conclusion: the conclusion goes to the county
+        government only once every exception of its review is approved."""
+
+        PENDING = "pending", "待领导小组批准"
+        APPROVED = "approved", "领导小组已批准"
+        REFUSED = "refused", "领导小组不予批准"
+
     review = models.ForeignKey(AcceptanceReview, verbose_name="验收评审", on_delete=models.CASCADE, related_name="checklist")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     task = models.ForeignKey(
@@ -262,6 +274,15 @@ class ChecklistItem(models.Model):
     unit = models.CharField("单位", max_length=20, blank=True)
     judgement = models.CharField("判定", max_length=10, choices=Judgement.choices)
     remark = models.CharField("说明", max_length=300, blank=True)
+    # Only for an exception row: the leading group's own decision on it, with a note.
+    exception_status = models.CharField("例外审批", max_length=10, choices=ExceptionStatus.choices, blank=True,
+                                        default="")
+    exception_note = models.CharField("领导小组意见", max_length=300, blank=True)
+    exception_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="例外审批人", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    exception_decided_on = models.DateField("例外审批日期", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "验收检查项"

@@ -325,6 +325,9 @@ def acceptance_review_record(*, application, by, reviewed_on, methods, lead_unit
                 review=review, kind=r["kind"], task=r.get("task"), indicator=r.get("indicator"), position=n,
                 label=r["label"][:300], requirement=r.get("requirement", "")[:200], figure=r.get("figure"),
                 unit=r.get("unit", "")[:20], judgement=r["judgement"], remark=r.get("remark", "").strip()[:300],
+                # Each exception waits for the leading group's own decision (issue 11).
+                exception_status=(ChecklistItem.ExceptionStatus.PENDING
+                                  if r["judgement"] == ChecklistItem.Judgement.EXCEPTION else ""),
             )
             for n, r in enumerate(checklist)
         ]

@@ -217,9 +217,13 @@ def evaluation_record_decision(*, evaluation, by, decided_on, decision_basis, re
     live = list(Contract.objects.filter(etown=evaluation.etown, status__in=LIVE_CONTRACTS).order_by("signed_on", "pk"))
     if contract is None and len(live) == 1:
         contract = live[0]
-    if (reduction_amount or clawback_amount) and (contract is None or contract.pk not in {c.pk for c in live}):
-        raise ValidationError({"__all__": "本项目有多份（或没有）履行中的合同，请选择处理决定针对的合同。"})
     errors = {}
+    if contract is not None and contract.pk not in {c.pk for c in live}:
+        # Only a live contract of this e-town (another e-town's, or one already ended, never).
+        errors["contract"] = "所选合同不是本项目履行中的合同，请重新选择。"
+    elif contract is None and (reduction_amount or clawback_amount):
+        errors["contract"] = ("本项目有多份履行中的合同，请选择处理决定针对的合同。" if live
+                              else "本项目没有履行中的合同，不能减少支持资金或收回资金。")
     if decided_on < evaluation.evaluated_on:
         errors["decided_on"] = "决定日期不能早于评价日期。"
     elif decided_on > today:

@@ -76,7 +76,9 @@ def _review_blocks(application):
     """Each review with its checklist and the rectification items it opened."""
     blocks = []
     for review in selectors.reviews_of(application):
-        items = list(rectification_selectors.items_for_source(review)) if review.round == 1 else []
+        # Round 1's demands, and those a refused or revoked conclusion opened on a passed
+        # review of any round (issue 12).
+        items = list(rectification_selectors.items_for_source(review))
         open_ids = {i.pk for i in rectification_selectors.open_items_for_source(review)} if items else set()
         blocks.append({
             "review": review, "items": items, "open_ids": open_ids, "notices": list(notices_for_source(review)),

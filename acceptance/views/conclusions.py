@@ -10,9 +10,20 @@ from django.views.decorators.http import require_POST
 from etown.permissions import can_read_citizen_text, get_child_for
 from etown.views.common import run_service
 
-from ..forms.conclusions import AuditReportForm, GovernmentReviewForm, LeaderApproveForm, ObjectionForm, ResolveForm
-from ..models import AcceptanceApplication, ResultObjection, ResultStage
-from ..permissions import can_approve_conclusion, can_carry_conclusion
+from ..forms.conclusions import (
+    AuditReportForm,
+    ExceptionDecisionForm,
+    GovernmentRefuseForm,
+    GovernmentReviewForm,
+    LeaderApproveForm,
+    LeaderReturnForm,
+    ObjectionForm,
+    ResolveForm,
+    ResubmitForm,
+)
+from ..models import AcceptanceApplication, ChecklistItem, ConclusionReturn, ResultObjection, ResultStage
+from ..permissions import can_approve_conclusion, can_carry_conclusion, can_review_acceptance
+from ..selectors.conclusions import passed_review
 from ..services import conclusions as services
 
 A = AcceptanceApplication
@@ -33,8 +44,26 @@ def chain_context(user, application, today):
     objections = list(ResultObjection.objects.filter(application=application).select_related("resolved_by"))
     unresolved = [o for o in objections if not o.is_resolved]
     notice_over = notice is not None and today > notice.end_date
+    returns = list(ConclusionReturn.objects.filter(application=application).select_related("recorded_by"))
+    exceptions, review = [], None
+    if passed:
+        review = passed_review(application)
+        if review is not None:
+            exceptions = list(review.checklist.filter(judgement=ChecklistItem.Judgement.EXCEPTION)
+                              .select_related("exception_decided_by"))
+    pending = [i for i in exceptions if i.exception_status == ChecklistItem.ExceptionStatus.PENDING]
+    group = passed and stage == ResultStage.RETURNED and bool(can_review_acceptance(user, application.etown))
     return {
         "chain_visible": passed,
+        "chain_returns": returns,
+        "chain_exceptions": exceptions,
+        "chain_exceptions_unapproved": [i for i in exceptions
+                                        if i.exception_status != ChecklistItem.ExceptionStatus.APPROVED],
+        "exception_forms": {i.pk: ExceptionDecisionForm(prefix=f"exc-{i.pk}") for i in pending} if leader else {},
+        "leader_return_form": LeaderReturnForm(prefix="return") if leader else None,
+        "resubmit_form": (ResubmitForm(prefix="resubmit", initial={"opinion": review.opinion}) if group and review else None),
+        "government_refuse_form": (GovernmentRefuseForm(prefix="refuse", initial={"reviewed_on": today})
+                                   if office and passed and stage == ResultStage.GOVERNMENT else None),
         "chain_stage": stage,
         "chain_objections": objections,
         "chain_objection_text_visible": bool(can_read_citizen_text(user, application.etown.county_id)),
@@ -69,6 +98,54 @@ def conclusion_leader_approve(request, pk):
     if form.is_valid() and run_service(form, services.acceptance_leader_approve, application=application,
                                        by=request.user, note=form.cleaned_data["note"]):
         return _back(request, application, "已审批通过验收结论，待办公室登记县政府审核结果。", True)
+    return _back(request, application, _errors(form), False)
+
+
+@login_required
+@require_POST
+def conclusion_leader_return(request, pk):
+    application = _get(request.user, pk, can_approve_conclusion)
+    form = LeaderReturnForm(request.POST, prefix="return")
+    if form.is_valid() and run_service(form, services.acceptance_leader_return, application=application,
+                                       by=request.user, reason=form.cleaned_data["reason"]):
+        return _back(request, application, "已退回验收小组修改。", True)
+    return _back(request, application, _errors(form), False)
+
+
+@login_required
+@require_POST
+def conclusion_exception(request, pk, item_pk):
+    application = _get(request.user, pk, can_approve_conclusion)
+    item = get_object_or_404(ChecklistItem.objects.select_related("review__application"), pk=item_pk,
+                             review__application=application)
+    form = ExceptionDecisionForm(request.POST, prefix=f"exc-{item.pk}")
+    if form.is_valid() and run_service(form, services.checklist_exception_decide, item=item, by=request.user,
+                                       approve=form.cleaned_data["decision"] == "approve",
+                                       note=form.cleaned_data["note"]):
+        return _back(request, application, f"已审批例外项：{item.label}。", True)
+    return _back(request, application, _errors(form), False)
+
+
+@login_required
+@require_POST
+def conclusion_resubmit(request, pk):
+    application = _get(request.user, pk, can_review_acceptance)
+    form = ResubmitForm(request.POST, prefix="resubmit")
+    if form.is_valid() and run_service(form, services.acceptance_conclusion_resubmit, application=application,
+                                       by=request.user, opinion=form.cleaned_data["opinion"],
+                                       note=form.cleaned_data["note"]):
+        return _back(request, application, "已修改验收意见并重新报送领导小组审批。", True)
+    return _back(request, application, _errors(form), False)
+
+
+@login_required
+@require_POST
+def conclusion_government_refuse(request, pk):
+    application = _get(request.user, pk, can_carry_conclusion)
+    form = GovernmentRefuseForm(request.POST, prefix="refuse")
+    if form.is_valid() and run_service(form, services.acceptance_government_refuse, application=application,
+                                       by=request.user, **form.cleaned_data):
+        return _back(request, application, "已登记县政府审核不同意，验收转入整改，整改完成后由验收小组复核。", True)
     return _back(request, application, _errors(form), False)
 
 
@@ -117,8 +194,10 @@ def objection_resolve(request, pk, objection_pk):
     objection = get_object_or_404(ResultObjection, pk=objection_pk, application=application)
     form = ResolveForm(request.POST, prefix=f"resolve-{objection.pk}")
     if form.is_valid() and run_service(form, services.acceptance_resolve_objection, objection=objection,
-                                       resolution=form.cleaned_data["resolution"], by=request.user):
-        return _back(request, application, "已登记异议处理结果。", True)
+                                       by=request.user, **form.cleaned_data):
+        if form.cleaned_data["founded"]:
+            return _back(request, application, "异议成立：验收结论不生效（已生效的已撤销），转入整改，复核通过后重新公示。", True)
+        return _back(request, application, "已登记异议处理结果（异议不成立）。", True)
     return _back(request, application, _errors(form), False)
 
 

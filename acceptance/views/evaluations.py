@@ -179,7 +179,7 @@ def evaluation_decision(request, pk):
     if evaluation.has_decision:
         initial = {f: getattr(evaluation, f) for f in
                    ("decided_on", "reduction_amount", "cancel_qualification", "clawback_amount", "decision_basis")}
-    form = DecisionForm(request.POST or None, initial=initial)
+    form = DecisionForm(request.POST or None, initial=initial, etown=evaluation.etown)
     if request.method == "POST" and form.is_valid():
         if run_service(form, services.evaluation_record_decision, evaluation=evaluation, by=request.user,
                        **form.cleaned_data):

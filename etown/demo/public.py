@@ -13,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ..services import notices as notice_services
-from ..models import ETown, Notice, PublicDocument, PublicProfile
+from ..models import ETown, Notice, PlanFiling, PublicDocument, PublicProfile
 from ..services import column as services
+from ..services import filing as filing_services
 from ..services import registry as registry_services
 
 PUBLISHED_ETOWN = "临猗新城涑水e镇"
@@ -106,4 +107,25 @@ def seed_public():
             reason="演示数据：月报审核后的实际值",
         )
         created = True
+    created = seed_filings(office) or created
     return created
+
+
+def seed_filings(office):
+    """004 附件2 第四条 (issue 12): 临猗新城涑水e镇 has both its implementation plan and its fund
+    rules noticed and filed with city and province; the other e-town has neither, so its
+    page (and the county dashboard, once it is being implemented) shows what is missing
+    for each. The filed one is the published e-town: a filing's notices are public, and
+    the other e-town's name must not appear on the column (the crawl test)."""
+    other = ETown.objects.filter(name=PUBLISHED_ETOWN).first()
+    if other is None or PlanFiling.objects.filter(etown=other).exists():
+        return False
+    noticed, filed = date(2026, 3, 2), date(2026, 3, 16)
+    for kind, number in ((PlanFiling.Kind.PLAN, "晋商建备〔2026〕7号"), (PlanFiling.Kind.FUND_RULES, "晋商建备〔2026〕8号")):
+        filing_services.plan_notice_publish(etown=other, kind=kind, by=office, start_date=noticed, today=noticed)
+        filing_services.plan_filing_record(
+            etown=other, kind=kind, by=office, filed_on=filed, filed_to="运城市商务局、山西省商务厅", document_number=number,
+            upload=SimpleUploadedFile(f"{PlanFiling.Kind(kind).label}备案回执.pdf", tiny_pdf(kind), "application/pdf"),
+            today=filed,
+        )
+    return True

@@ -107,8 +107,18 @@ def pass_review(demo, application, **kwargs):
     return application_services.acceptance_review_record(**review_kwargs(demo, application, **kwargs))
 
 
+def approve_exceptions(demo, application, *, today=TODAY):
+    """The leading group approves each exception of the passed opinion (issue 11)."""
+    from acceptance.services import conclusions
+
+    review = application.reviews.filter(conclusion="passed").order_by("-round").first()
+    for item in review.checklist.filter(exception_status=ChecklistItem.ExceptionStatus.PENDING):
+        conclusions.checklist_exception_decide(item=item, by=demo.leader, approve=True, note="同意例外处理", today=today)
+
+
 def count(demo, application, *, until="counted", today=TODAY, confirmed_on=NOTICE_OVER):
-    """Walk a passed opinion along its chain: (audit report for a final one,) leading group,
+    """Walk a passed opinion along its chain: (audit report for a final one,) the leading
+    group's approval of each exception and of the conclusion,
     county government and its notice, confirmation after the notice ends. Stops after
     ``until`` ("leader", "government", "counted")."""
     from acceptance.services import conclusions
@@ -116,6 +126,7 @@ def count(demo, application, *, until="counted", today=TODAY, confirmed_on=NOTIC
     if application.kind == AcceptanceApplication.Kind.FINAL:
         conclusions.acceptance_record_audit_report(application=application, upload=pdf("审计报告.pdf"),
                                                    issuer="山西正信会计师事务所", by=demo.office)
+    approve_exceptions(demo, application, today=today)
     conclusions.acceptance_leader_approve(application=application, by=demo.leader, note="同意", today=today)
     if until == "leader":
         return application

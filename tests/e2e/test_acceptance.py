@@ -3,6 +3,7 @@ final acceptance, the office records the review with a failed item, the contract
 rectifies, the office closes the item and passes the rectification review, and the
 retention (尾款) request then passes the gates acceptance feeds."""
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -310,3 +311,68 @@ def test_it_shows_the_contractor_its_application_at_phone_width(phone_page, e2e_
     row.get_by_role("link").click()
     expect(phone_page.get_by_test_id("application-status")).to_contain_text("待验收")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_it_returns_a_conclusion_to_the_review_group_which_resubmits_it(page, e2e_demo):
+    """Issue 12 (return path) and issue 11 (each exception approved on its own): the leading
+    group refuses an exception and returns the opinion with its reason; the review group
+    revises and resubmits; the leading group approves each exception, then the conclusion."""
+    import types
+
+    from django.contrib.auth import get_user_model
+
+    from acceptance.models import AcceptanceApplication, ResultStage
+    from etown.models import County, ETown
+    from tests.acceptance.conftest import apply, pass_review
+
+    User = get_user_model()
+    today = datetime.date.today()
+    etown = ETown.objects.get(name="临猗新城涑水e镇")
+    demo = types.SimpleNamespace(
+        office=User.objects.get(username="office"), leader=User.objects.get(username="leader"),
+        contractor=User.objects.get(username="contractor"), linyi=County.objects.get(name="临猗县"), etown=etown,
+        contract=etown.contracts.get(),
+    )
+    application = apply(demo, kind=AcceptanceApplication.Kind.STAGE, stage_name="电商公共服务中心改造完成", today=today)
+    pass_review(demo, application, reviewed_on=today)  # tasks short of 100 % passed as exceptions
+    url = page.base_url + application.get_absolute_url()
+
+    login(page, "leader")
+    page.goto(url)
+    expect(page.get_by_test_id("chain-exceptions")).to_have_class(re.compile("text-override"))  # red
+    expect(page.get_by_test_id("chain-exception-status").first).to_contain_text("待领导小组批准")
+    first = page.get_by_test_id("exception-form").first
+    first.get_by_label("不予批准", exact=True).check()
+    first.locator("input[type=text]").fill("进度差距较大，须说明替代措施")
+    first.get_by_test_id("exception-decide").click()
+    expect(page.get_by_test_id("chain-exception-status").first).to_contain_text("领导小组不予批准")
+    page.locator("summary", has_text="退回验收小组修改").click()
+    page.fill("#id_return-reason", "例外项理由不充分，请补充替代措施后重新报送")
+    page.get_by_test_id("leader-return").click()
+    expect(page.get_by_test_id("chain-stage")).to_contain_text("已退回验收小组修改")
+    expect(page.get_by_test_id("chain-returns")).to_contain_text("例外项理由不充分")
+    expect(page.get_by_test_id("leader-form")).to_have_count(0)
+    logout(page)
+
+    login(page, "office")
+    page.goto(url)
+    page.fill("#id_resubmit-opinion", "阶段建设内容基本完成；未达标任务已落实替代措施，限期补齐。")
+    page.fill("#id_resubmit-note", "补充例外项的替代措施")
+    page.get_by_test_id("resubmit").click()
+    expect(page.get_by_test_id("chain-stage")).to_contain_text("待领导小组审批")
+    expect(page.get_by_test_id("chain-returns")).to_contain_text("重新报送：补充例外项的替代措施")
+    logout(page)
+
+    login(page, "leader")
+    page.goto(url)
+    forms = page.get_by_test_id("exception-form")
+    for left in range(forms.count(), 0, -1):
+        forms.first.get_by_label("批准", exact=True).check()
+        forms.first.get_by_test_id("exception-decide").click()
+        expect(forms).to_have_count(left - 1)
+    expect(page.get_by_test_id("chain-exceptions")).not_to_contain_text("待领导小组批准")
+    page.fill("#id_leader-note", "同意验收小组修改后的意见，报县政府审核。")
+    page.get_by_test_id("leader-approve").click()
+    expect(page.get_by_test_id("chain-stage")).to_contain_text("待县政府审核")
+    application.refresh_from_db()
+    assert application.result_stage == ResultStage.GOVERNMENT and "替代措施" in application.reviews.get().opinion

@@ -18,7 +18,7 @@ from etown.workdays import WorkCalendar
 from supervision.selectors import rectification as rectification_selectors
 from supervision.services import rectification as rectification_services
 
-from ..conftest import NOTICE_OVER, TODAY, apply, count, pass_review, pdf, review_kwargs
+from ..conftest import NOTICE_OVER, TODAY, apply, approve_exceptions, count, pass_review, pdf, review_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +79,7 @@ def test_it_refuses_each_step_to_the_wrong_role(demo, application):
     for user in (demo.office, demo.contractor, demo.finance, demo.agency):
         with pytest.raises(PermissionDenied):
             conclusions.acceptance_leader_approve(application=application, by=user, today=TODAY)
+    approve_exceptions(demo, application)
     conclusions.acceptance_leader_approve(application=application, by=demo.leader, today=TODAY)
     for user in (demo.leader, demo.contractor, demo.finance):
         with pytest.raises(PermissionDenied):
@@ -115,6 +116,7 @@ def test_it_requires_the_audit_report_of_a_final_acceptance(demo, application):
     assert set(error.value.message_dict) == {"file", "issuer"}
     conclusions.acceptance_record_audit_report(application=application, upload=pdf("审计报告.pdf"), issuer="事务所",
                                                by=demo.office)
+    approve_exceptions(demo, application)
     conclusions.acceptance_leader_approve(application=application, by=demo.leader, today=TODAY)
 
 

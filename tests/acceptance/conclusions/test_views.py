@@ -34,6 +34,9 @@ def test_it_walks_the_chain_through_the_pages(demo, application, client_for):
     office, leader = client_for(demo.office), client_for(demo.leader)
     assert office.post(url("audit_report", application),
                        {"audit-file": pdf("审计报告.pdf"), "audit-issuer": "山西正信会计师事务所"}).status_code == 302
+    for item in application.reviews.get().checklist.filter(judgement="exception"):  # each exception first (issue 11)
+        assert leader.post(url("conclusion_exception", application, item.pk),
+                           {f"exc-{item.pk}-decision": "approve", f"exc-{item.pk}-note": "同意"}).status_code == 302
     assert leader.post(url("conclusion_leader", application), {"leader-note": "同意"}).status_code == 302
     today = datetime.date.today()
     response = office.post(url("conclusion_government", application),
@@ -52,9 +55,10 @@ def test_it_walks_the_chain_through_the_pages(demo, application, client_for):
     objection = ResultObjection.objects.get()
     assert "未处理" in office.get(application.get_absolute_url()).content.decode()
     assert office.post(url("objection_resolve", application, objection.pk),
-                       {f"resolve-{objection.pk}-resolution": "经核实已运营"}).status_code == 302
+                       {f"resolve-{objection.pk}-founded": "no",
+                        f"resolve-{objection.pk}-resolution": "经核实已运营"}).status_code == 302
     objection.refresh_from_db()
-    assert objection.is_resolved
+    assert objection.is_resolved and objection.founded is False
 
 
 def test_it_refuses_the_wrong_role_and_another_county(demo, application, client_for, anze_office):
