@@ -12,6 +12,7 @@ from etown.permissions import has_role
 from etown.signals import notice_objected
 
 from .demo import seed_stage_acceptance
+from .demo_more import seed_acceptance_more
 from .models import AcceptanceApplication, AcceptanceReview, Evaluation
 from .permissions import can_apply_acceptance, can_export_dossier, can_record_evaluation
 from .selectors import applications as application_selectors
@@ -133,10 +134,12 @@ def register():
     hub.register_dossier_source("acceptance", acceptance_documents)
     hub.register_dossier_source("registry", registry_documents)
     register_history_source("中期绩效评价", lambda etown: Evaluation.history.filter(etown_id=etown.pk))
-    register_history_source("验收申请", lambda etown: AcceptanceApplication.history.filter(etown_id=etown.pk), shared=True)
+    register_history_source("验收申请", lambda etown: AcceptanceApplication.history.filter(etown_id=etown.pk), shared=True,
+                            scope=application_selectors.scope_to_own_contracts)  # issue 11: per contract
     register_history_source("验收评审", lambda etown: AcceptanceReview.history.filter(etown_id=etown.pk))
     register_sweep("acceptance_deadline", acceptance_deadline_sweep)
     register_sweep("acceptance_result_notice", acceptance_result_sweep)
     register_expirer("acceptance_dossier", dossier_expire)  # dossier ZIPs past keep_days (issue 13)
     # Before funds' seeder (order 40): its progress payment rests on this stage acceptance.
     hub.register_demo_seeder("acceptance", seed_stage_acceptance, order=35)
+    hub.register_demo_seeder("acceptance-more", seed_acceptance_more, order=36)  # issue 15: the living demo

@@ -37,6 +37,11 @@ class TrailSource:
     # nothing they must not read (draft letters, interviews, escalation to termination,
     # draft notices and documents are government-only).
     shared: bool = False
+    # ``scope(historical queryset, user) -> queryset``: narrows a shared kind to what one
+    # reader may see, e.g. a contractor's own contract's rows when two contractors share the
+    # e-town (issue 11; 004 附件2 第十一条). Registered by the app that owns the records, so
+    # etown imports none of them; it must add no query of its own.
+    scope: Callable | None = None
 
     def record(self, row):
         if self.describe is not None:
@@ -48,14 +53,16 @@ class TrailSource:
         return f"{self.model._meta.verbose_name} #{row.id}"
 
 
-def register_history_source(label, queryset_for_etown, *, county_lookup=None, describe=None, shared=False):
+def register_history_source(label, queryset_for_etown, *, county_lookup=None, describe=None, shared=False,
+                            scope=None):
     """Apps above etown register the history of their records here.
 
     ``queryset_for_etown(etown)`` gives the historical rows of one e-town (its change
     log). For the county-wide trail the historical model is taken from that queryset and
     filtered on ``county_lookup`` (default ``"etown__county_id"``, right for any record
     with an ``etown`` foreign key). ``shared=True`` shows the kind in the e-town's log to
-    its contractor and agency as well; otherwise only government roles see it there."""
+    its contractor and agency as well; otherwise only government roles see it there.
+    ``scope(qs, user)`` then narrows the rows to what that reader may see (per contract)."""
     if label in {s[0] for s in HISTORY_SOURCES}:
         return
     from .models import ETown
@@ -63,7 +70,8 @@ def register_history_source(label, queryset_for_etown, *, county_lookup=None, de
     model = queryset_for_etown(ETown(pk=0)).model
     lookup = county_lookup or "etown__county_id"
     source = TrailSource(
-        label, model, lookup, "etown_id" if _has_field(model, "etown") else None, describe, shared=shared
+        label, model, lookup, "etown_id" if _has_field(model, "etown") else None, describe, shared=shared,
+        scope=scope,
     )
     HISTORY_SOURCES.append((label, queryset_for_etown, source))
 
@@ -181,29 +189,34 @@ def _is_noise(row, before, fields):
 # One e-town's change log ------------------------------------------------------------------
 
 
-def _etown_sources(etown, full=True):
+def _etown_sources(etown, full=True, viewer=None):
     """(source, historical queryset of this e-town): etown's own kinds filtered on the
     e-town, and each registered source's own queryset; only the shared kinds unless
-    ``full`` (a government reader)."""
+    ``full`` (a government reader), each narrowed by its ``scope`` to what ``viewer`` may
+    see."""
     registered = {s.label: qs_for for _, qs_for, s in HISTORY_SOURCES}
     sources = []
     for source in trail_sources():
         if not full and not source.shared:
             continue
         if source.label in registered:
-            sources.append((source, registered[source.label](etown)))
+            qs = registered[source.label](etown)
+            if viewer is not None and source.scope is not None:
+                qs = source.scope(qs, viewer)
+            sources.append((source, qs))
         elif source.public_etown_log and source.etown_attr is not None:
             lookup = "id" if source.etown_attr == "id" else "etown_id"
             sources.append((source, source.model.objects.filter(**{lookup: etown.pk})))
     return sources
 
 
-def changes_for_etown(etown, *, user_id=None, full=True):
-    """All changes, newest first. One query per source whatever the number of rows;
+def changes_for_etown(etown, *, user_id=None, full=True, viewer=None):
+    """All changes, newest first, of the kinds ``viewer`` may read (see ``_etown_sources``).
+    One query per source whatever the number of rows;
     the diff of each row against the previous version of the same record is computed
     in Python from the rows already loaded."""
     changes = []
-    for source, qs in _etown_sources(etown, full):
+    for source, qs in _etown_sources(etown, full, viewer):
         if user_id:
             qs = qs.filter(Q(history_user_id=user_id))
         rows = list(

@@ -2,6 +2,7 @@
 navigation entries and the public column's part of the demo county."""
 from django.utils import timezone
 
+from .exports.notices import dossier_items as notices_dossier_items
 from .history import register_history_source
 from .hub import Metric, NavItem, Panel, hub
 from .models import COUNTY_WIDE_ROLES, AuditEvent, PlanFiling, Role
@@ -39,18 +40,28 @@ def _seed_public(system):
     return seed_public()
 
 
+def _seed_everything(system):
+    from .demo.everything import seed_everything
+
+    return seed_everything(system)
+
+
 def _plan_filing_panel(request, etown):
-    """The plan's notice and filing (004 附件2 第四条); the missing step until filed."""
-    filing = filing_selectors.filing_of(etown)
+    """The notice and filing of each of the two documents (004 附件2 第四条: the
+    implementation plan and the fund rules, issue 12); the missing step of each."""
     today = timezone.localdate()
     office = bool(can_edit_etown(request.user, etown))
-    notice_live = filing is not None and filing.notice is not None and not filing.notice.withdrawn_at
-    filed = filing is not None and filing.is_filed
-    return {
-        "filing": filing, "missing": filing_selectors.missing_step(filing, today),
-        "can_notice": office and not filed and not notice_live,
-        "can_file": office and not filed and notice_live and today > filing.notice.end_date,
-    }
+    rows = []
+    for kind, filing in filing_selectors.filings_of(etown).items():
+        notice_live = filing is not None and filing.notice is not None and not filing.notice.withdrawn_at
+        filed = filing is not None and filing.is_filed
+        rows.append({
+            "kind": kind, "label": PlanFiling.Kind(kind).label, "filing": filing,
+            "missing": filing_selectors.missing_step(filing, today, kind),
+            "can_notice": office and not filed and not notice_live,
+            "can_file": office and not filed and notice_live and today > filing.notice.end_date,
+        })
+    return {"rows": rows, "missing": [r["missing"] for r in rows if r["missing"]]}
 
 
 def register():
@@ -60,6 +71,9 @@ def register():
     hub.register_metric(Metric("plan_unfiled", "实施中未备案方案的项目", filing_selectors.count_unfiled, group="概况",
                                order=5, url_name="county_dashboard", tone="danger"))
     hub.register_demo_seeder("public", _seed_public, order=90)
+    hub.register_demo_seeder("public-windows", _seed_everything, order=91)  # issue 15: the living demo
+    # The dossier's 公示 (issue 15): etown's own documents, through the hub like the apps'.
+    hub.register_dossier_source("notices", notices_dossier_items)
 
     hub.register_nav(NavItem("工作台", "dashboard", order=0))
     hub.register_nav(NavItem("e镇项目", "etown_list", order=10))

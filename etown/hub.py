@@ -31,6 +31,11 @@ class Panel:
     # Public panels only: ``data(etown)`` returns the panel's published figures as a flat
     # dict for the open-data files (CSV/JSON).
     data: Callable | None = None
+    # Public panels only, the batch form (issue 15): ``data_for(etowns)`` returns
+    # {etown id: {"values": {label: value}, "records": [dict, ...]}} for many e-towns in a
+    # fixed number of queries; each record has ``record_type``, ``id``, ``date``,
+    # ``amount_yuan``, ``kind``, ``kind_label`` and ``title`` (see docs/OPEN_DATA.md).
+    data_for: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,11 @@ class Breakdown:
     order: int = 100
     kind: str = "count"
     tone: str = "primary"  # Bootstrap tone when the figure is non-zero (danger for overdue)
+    # Several columns read from one query: ``source(level, ids)`` returns {id: {field:
+    # value}} and is called once per table for every breakdown naming it; this column
+    # shows ``field``. ``func`` stays the column's own function for other callers.
+    source: Callable | None = None
+    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,10 @@ class DossierItem:
     filename: str
     stored_file: object = None
     content: Callable | None = None
+    # A file the source claims but that is not filed (issue 15): a draft's materials were
+    # never submitted (004 附件3 第四条（一）), so they are neither a document of the
+    # dossier nor one of its 其他附件.
+    excluded: bool = False
 
 
 @dataclass
@@ -111,6 +125,7 @@ class Hub:
     public_panels: list = field(default_factory=list)
     dossier_sources: dict = field(default_factory=dict)
     demo_seeders: list = field(default_factory=list)
+    file_guards: list = field(default_factory=list)
 
     def register_demo_seeder(self, key, func, order=100):
         """``func(system_user)`` adds an app's part of the demo county; idempotent, like
@@ -118,6 +133,14 @@ class Hub:
         if key not in {k for k, _, _ in self.demo_seeders}:
             self.demo_seeders.append((key, func, order))
             self.demo_seeders.sort(key=lambda s: s[2])
+
+    def register_file_guard(self, func):
+        """``func(user, stored_file)`` → True (the file belongs to a record the user may
+        see), False (to a record hidden from the user: another contractor's, issue 11) or
+        None (not the app's file). The download view refuses a file any guard says False
+        to (etown.views.files.can_download)."""
+        if func not in self.file_guards:
+            self.file_guards.append(func)
 
     def register_metric(self, metric):
         if metric.key not in {m.key for m in self.metrics}:
@@ -137,8 +160,21 @@ class Hub:
             self.public_panels.sort(key=lambda p: p.order)
 
     def register_dossier_source(self, key, func):
-        """``func(etown)`` returns an iterable of DossierItem."""
+        """``func(etown)`` returns an iterable of DossierItem. A source that also takes
+        ``contract=`` is given the contract when the dossier is for one contract's
+        acceptance (issue 11: its items are then that contract's only)."""
         self.dossier_sources[key] = func
+
+    def dossier_items(self, etown, contract=None):
+        """Every registered source's items, in the order of their keys."""
+        import inspect
+
+        items = []
+        for key in sorted(self.dossier_sources):
+            func = self.dossier_sources[key]
+            takes_contract = "contract" in inspect.signature(func).parameters
+            items.extend(func(etown, contract=contract) if contract is not None and takes_contract else func(etown))
+        return items
 
     def register_check(self, check):
         if (check.group, check.key) not in {(c.group, c.key) for c in self.checks}:
@@ -176,3 +212,25 @@ class Hub:
 
 
 hub = Hub()
+
+
+def national_cached(key, compute):
+    """A whole-country figure (``county_ids`` None: 商务部 and other national read-only
+    roles), kept for ``DASHBOARD_CACHE_SECONDS`` (default 60; 0 with DEBUG, so tests and
+    ``make run`` always compute). Issue 16: the national aggregates (due states of every
+    e-town, money of every contract, contractors repeatedly overdue) are set-based SQL
+    but still read every row of the country — 0.1–0.3 s of database time per dashboard —
+    while the figures they feed change slowly and are the same for every national user;
+    county, city and province scopes are always computed."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", 0 if settings.DEBUG else 60)
+    if not seconds:
+        return compute()
+    full_key = f"etown:national:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, seconds)
+    return value

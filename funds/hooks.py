@@ -7,10 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from etown.history import register_history_source
 from etown.hub import Breakdown, Check, DossierItem, Metric, NavItem, Panel, hub
-from etown.models import Contract, County, Role
+from etown.models import County, Role
 from etown.notifications import Due, register_sweep, remind_many
 from etown.permissions import memberships
 from etown.recipients import staff_by_county
@@ -19,10 +20,11 @@ from acceptance.signals import evaluation_decided
 from etown.signals import contract_terminated, notice_objected
 from supervision.signals import rectification_sent_back
 
-from .selectors import regional
+from .selectors import dashboard, regional
 from . import tasks  # noqa: F401  (registers the Celery task with a worker)
+from . import demo
 from .exports.approval_form import approval_form_pdf
-from .exports.ledger import write_assets, write_ledger
+from .exports.ledger import clawbacks_workbook, write_assets, write_ledger
 from .models import (
     IN_FLIGHT,
     Asset,
@@ -34,12 +36,14 @@ from .models import (
     FundsPolicy,
     RequestStatus,
 )
-from .permissions import can_apply
+from .permissions import can_apply, file_guard
 from .selectors.changes import change_queue
 from .selectors.policy import finance_departments
-from .selectors.positions import annotate_positions, etown_funds, position_of
-from .selectors.requests import acceptance_basis, request_queue, visible_requests
+from .selectors.positions import etown_funds
+from .selectors.public import public_funds
+from .selectors.requests import acceptance_basis, own_contracts_q, request_queue, visible_requests
 from .services import clawbacks, disbursement_record_objection
+from .services.gates import gates_refresh
 
 SOURCE_TYPE = "funds.disbursementrequest"
 WAN = Decimal(10000)
@@ -62,27 +66,26 @@ def _etown_panel(request, etown):
 
 
 def public_figures(etown):
-    """Allocated, disbursed and retention held: published facts only (the notices of
-    each disbursement are public), nothing personal."""
-    live = [p for p in etown_funds(etown).positions if p.contract.status != p.contract.Status.TERMINATED]
-    if not live:
+    """Contract amount, 已拨付 (net: the one definition of ``selectors.positions``) and
+    retention held: published facts only, nothing personal (``selectors.public``)."""
+    funds = public_funds([etown]).get(etown.pk)
+    if funds is None:
         return None
-    return {
-        "allocated": sum((p.ceiling for p in live), Decimal(0)),
-        "disbursed": sum((p.net_disbursed for p in live), Decimal(0)),
-        "retention_held": sum((p.retention_held for p in live), Decimal(0)),
-    }
+    return {"allocated": funds.contract_amount, "disbursed": funds.net_disbursed,
+            "retention_held": funds.retention_held}
+
+
+def public_funds_data(etowns):
+    """The open-data form of the funds panel for many e-towns (two queries): figures and
+    each disbursement made (date, amount, stage)."""
+    return {pk: {"values": f.values(), "records": f.records()} for pk, f in public_funds(etowns).items()}
 
 
 def _public_panel(request, etown):
-    figures = public_figures(etown)
-    if figures is None:
+    funds = public_funds([etown]).get(etown.pk)
+    if funds is None:
         return None
-    rows = [(label, f"{figures[key] / WAN:,.2f} 万元") for key, label in PUBLIC_LABELS]
-    return {"rows": rows, "note": "尾款待项目终验合格后拨付（临猗资金办法第七条）；每笔拨付前均在本专栏公示。"}
-
-
-PUBLIC_LABELS = (("allocated", "安排资金"), ("disbursed", "已拨付"), ("retention_held", "尾款留存"))
+    return {"funds": funds, "note": "已拨付为拨付总额扣除已追回资金后的净额；尾款待项目终验合格后拨付（临猗资金办法第七条）。"}
 
 
 def _dashboard_card(request, _):
@@ -100,15 +103,13 @@ def _in_counties(county_ids, prefix="etown__county_id"):
 
 
 def metric_money(county_ids):
-    """{合同金额, 已拨付, 尾款留存} in 万元 over the counties' live contracts."""
-    totals = {"合同金额": Decimal(0), "已拨付": Decimal(0), "尾款留存": Decimal(0)}
-    contracts = Contract.objects.filter(_in_counties(county_ids)).exclude(status=Contract.Status.TERMINATED)
-    for contract in annotate_positions(contracts):
-        p = position_of(contract)
-        totals["合同金额"] += p.ceiling
-        totals["已拨付"] += p.net_disbursed
-        totals["尾款留存"] += p.retention_held
-    return {k: (v / WAN).quantize(Decimal("0.01")) for k, v in totals.items()}
+    """{合同金额, 已拨付, 拨付总额, 尾款留存} in 万元 over the counties: one SQL aggregate
+    (issue 16). 已拨付 is the one definition (net of clawbacks, every contract;
+    ``selectors.positions``) with the gross beside it (issue 15)."""
+    totals = dashboard.money_totals(county_ids)
+    labels = {"合同金额": "contract_amount", "已拨付": "net_disbursed", "拨付总额": "gross_disbursed",
+              "尾款留存": "retention_held"}
+    return {label: (totals[key] / WAN).quantize(Decimal("0.01")) for label, key in labels.items()}
 
 
 def metric_in_flight(county_ids):
@@ -123,38 +124,66 @@ def metric_clawed_back(county_ids):
 # Dossier ----------------------------------------------------------------------------
 
 
-def _xlsx_bytes(writer, etown):
+def _xlsx_bytes(writer, etown, **kwargs):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export.xlsx"
-        writer(etown, path)
+        writer(etown, path, **kwargs)
         return path.read_bytes()
 
 
-def dossier_items(etown):
+def dossier_items(etown, contract=None):
     """资金 documents of the e-town's dossier (临猗资金办法第十八条; 安泽办法第八条): each
-    request's materials, its approval form, the ledger and the asset register."""
+    request's materials, its approval form, the ledger, the asset register and the
+    clawback and reduction decisions (issue 15). A draft's materials were never submitted
+    and are claimed but not filed (004 附件3 第四条（一）); a withdrawn request's stay, marked.
+    ``contract``: a dossier for one contract's acceptance holds that contract's requests,
+    ledger, assets and decisions only (issue 11)."""
     items = []
     requests = (
-        DisbursementRequest.objects.filter(etown=etown).exclude(status__in=(RequestStatus.DRAFT, RequestStatus.WITHDRAWN))
+        DisbursementRequest.objects.filter(etown=etown)
         .select_related("etown__county", "contract__contractor", "notice").prefetch_related("materials__file")
         .order_by("pk")
     )
+    clawback_records = Clawback.objects.filter(etown=etown).select_related("contract__contractor").order_by("decided_on", "pk")
+    contractors = None
+    if contract is not None:
+        requests = requests.filter(contract=contract)
+        clawback_records = clawback_records.filter(contract=contract)
+        contractors = {contract.contractor_id}
     for dr in requests:
+        if dr.status == RequestStatus.DRAFT:
+            items += [DossierItem(category="资金", title=f"{dr.code} 草稿材料", date=None, source="承办企业",
+                                  filename=m.file.original_name, stored_file=m.file, excluded=True)
+                      for m in dr.materials.all()]
+            continue
+        withdrawn = "（已撤回）" if dr.status == RequestStatus.WITHDRAWN else ""
         for material in dr.materials.all():
             items.append(DossierItem(
-                category="资金", title=f"{dr.code} {material.get_kind_display()}", date=material.uploaded_at.date(),
+                category="资金", title=f"{dr.code}{withdrawn} {material.get_kind_display()}",
+                date=timezone.localdate(material.uploaded_at),
                 source="承办企业", filename=material.file.original_name, stored_file=material.file,
             ))
+        if dr.status == RequestStatus.WITHDRAWN:
+            continue
         items.append(DossierItem(
             category="资金", title=f"{dr.code} 拨付审批表（{dr.get_status_display()}）",
-            date=dr.disbursed_on or (dr.submitted_at.date() if dr.submitted_at else None), source="系统生成",
+            date=dr.disbursed_on or (timezone.localdate(dr.submitted_at) if dr.submitted_at else None), source="系统生成",
             filename=f"拨付审批表-{dr.code}.pdf", content=lambda dr=dr: approval_form_pdf(dr),
         ))
-    items.append(DossierItem(category="资金", title="专项资金使用台账", date=None, source="系统生成",
-                             filename=f"{etown.name}专项资金使用台账.xlsx",
-                             content=lambda: _xlsx_bytes(write_ledger, etown)))
-    items.append(DossierItem(category="资金", title="资产台账", date=None, source="系统生成",
-                             filename=f"{etown.name}资产台账.xlsx", content=lambda: _xlsx_bytes(write_assets, etown)))
+    suffix = f"（{contract.number}）" if contract is not None else ""
+    items.append(DossierItem(category="资金", title=f"专项资金使用台账{suffix}", date=None, source="系统生成",
+                             filename=f"{etown.name}专项资金使用台账{suffix}.xlsx",
+                             content=lambda: _xlsx_bytes(write_ledger, etown, contractors=contractors)))
+    items.append(DossierItem(category="资金", title=f"资产台账{suffix}", date=None, source="系统生成",
+                             filename=f"{etown.name}资产台账{suffix}.xlsx",
+                             content=lambda: _xlsx_bytes(write_assets, etown, contractors=contractors)))
+    clawback_records = list(clawback_records)
+    if clawback_records:
+        items.append(DossierItem(
+            category="资金", title=f"追回与核减决定{suffix}", date=clawback_records[-1].decided_on, source="领导小组办公室",
+            filename=f"{etown.name}追回与核减决定{suffix}.xlsx",
+            content=lambda: clawbacks_workbook(etown, clawback_records),
+        ))
     return items
 
 
@@ -250,12 +279,25 @@ def register():
     register_history_source("追回建议", lambda etown: ClawbackProposal.history.filter(etown_id=etown.pk))
     hub.register_nav(NavItem("专项资金", "funds:home", order=40, visible=_has_role))
     hub.register_panel(Panel("funds", "专项资金", "funds/panels/etown_panel.html", _etown_panel, order=40))
-    hub.register_public_panel(Panel("funds", "专项资金", "public/_panel.html", _public_panel, order=40))
+    hub.register_public_panel(Panel("funds", "专项资金", "funds/public_panel.html", _public_panel, order=40,
+                                    data_for=public_funds_data))
     hub.register_dashboard_card(Panel("funds", "待办资金事项", "funds/panels/dashboard_card.html", _dashboard_card, order=40))
     # The regional dashboard's money columns (issue 16).
-    hub.register_breakdown(Breakdown("contract_amount", "合同金额", regional.contract_amount_by, order=10, kind="money"))
-    hub.register_breakdown(Breakdown("paid", "已拨付", regional.paid_by, order=11, kind="money"))
-    hub.register_breakdown(Breakdown("held", "尾款留存", regional.held_by, order=12, kind="money"))
+    # One grouped query for the four money columns (``source``), issue 16; 已拨付 is net of
+    # clawbacks with 拨付总额 beside it (issue 15).
+    for key, label, func, field, order in (
+        ("contract_amount", "合同金额", regional.contract_amount_by, "contract_amount", 10),
+        ("paid", "已拨付", regional.paid_by, "net_disbursed", 11),
+        ("gross_paid", "拨付总额", regional.gross_paid_by, "gross_disbursed", 11),
+        ("held", "尾款留存", regional.held_by, "retention_held", 12),
+    ):
+        hub.register_breakdown(Breakdown(key, label, func, order=order, kind="money", source=dashboard.money_by,
+                                         field=field))
+    # Issue 15: payments held by a failing gate, per county and e-town and in total.
+    hub.register_breakdown(Breakdown("blocked_payments", "拨付受阻", dashboard.blocked_by, order=13, tone="danger"))
+    hub.register_metric(Metric("funds_blocked", "拨付受阻的申请", dashboard.blocked_count, group="专项资金", order=43,
+                               url_name="funds:request_list", tone="danger"))
+    register_sweep("funds_gates_refresh", gates_refresh)
     hub.register_metric(Metric("funds_money", "专项资金（万元）", metric_money, group="专项资金", order=40,
                                url_name="funds:home"))
     hub.register_metric(Metric("funds_in_flight", "审批中的拨付申请", metric_in_flight, group="专项资金", order=41,
@@ -267,11 +309,17 @@ def register():
     hub.register_check(Check(group="disbursement", key="acceptance_basis", label="拨付依据的验收结论已生效",
                              func=acceptance_basis, order=62, overridable=False))
     hub.register_dossier_source("funds", dossier_items)
+    # Per-contract scoping of downloads (issue 11): another contractor's request materials,
+    # vouchers, ledger invoices, asset photos and change documents are not served.
+    hub.register_file_guard(file_guard)
     register_sweep("funds_notice_over", sweep_notice_over)
-    register_history_source("资金拨付申请", lambda etown: DisbursementRequest.history.filter(etown_id=etown.pk), shared=True)
+    register_history_source("资金拨付申请", lambda etown: DisbursementRequest.history.filter(etown_id=etown.pk), shared=True,
+                            scope=lambda qs, user: qs.filter(own_contracts_q(user)))  # issue 11: per contract
     register_history_source("变更与延期申请", lambda etown: ChangeRequest.history.filter(etown_id=etown.pk))
     register_history_source("资产台账", lambda etown: Asset.history.filter(etown_id=etown.pk))
     register_history_source("追回与核减", lambda etown: Clawback.history.filter(etown_id=etown.pk))
     # After the reports and inspection rules, so the demo requests meet the county's rules.
     hub.register_demo_seeder("funds", _seed_demo_funds, order=40)
     hub.register_demo_seeder("funds-chains", _seed_demo_chains, order=45)
+    hub.register_demo_seeder("funds-early", demo.seed_funds_early, order=31)  # issue 15: before supervision's
+    hub.register_demo_seeder("funds-late", demo.seed_funds_late, order=50)

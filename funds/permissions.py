@@ -13,6 +13,8 @@ Roles at each step of the disbursement chain, and where they come from:
 - the leading group (领导小组) approves: 002 第十条;
 - an office head (办公室负责人, ``Membership.is_head``) may record a gate override.
 """
+from django.db.models import Q
+
 from etown.models import Role
 from etown.permissions import (
     ALLOW,
@@ -26,6 +28,7 @@ from etown.permissions import (
     memberships,
 )
 
+from .models import Asset, AssetInspection, ChangeRequest, DisbursementRequest, LedgerEntry, RequestMaterial
 from .selectors.policy import finance_departments
 
 
@@ -140,3 +143,34 @@ def can_edit_policy(user, county_id):
     if in_scope(user, county_id, {Role.OFFICE}):
         return ALLOW
     return Verdict(False, "仅本县领导小组办公室可以修改专项资金设置。")
+
+
+# Files (issue 11) -----------------------------------------------------------------------------
+
+
+def file_guard(user, stored):
+    """The download rule for funds' files, registered with ``hub.register_file_guard``: a
+    disbursement request's materials and payment voucher, a ledger entry's invoice and
+    payee contract, an asset's and an asset inspection's photo and a change request's
+    documents follow their record's contract (``can_see_contract``; 004 附件2 第十一条:
+    two contractors on one e-town). True when the file belongs to a record the user may
+    see, False when only to another contractor's, None when it is not funds' or the user
+    is not narrowed by contract (government roles, agencies). One query (a UNION)."""
+    orgs = contract_scoped(user)
+    if orgs is None:
+        return None
+    sources = [
+        RequestMaterial.objects.filter(file=stored).values_list("request__contract__contractor_id"),
+        DisbursementRequest.objects.filter(voucher_file=stored).values_list("contract__contractor_id"),
+        LedgerEntry.objects.filter(Q(invoice_file=stored) | Q(payee_contract=stored)).values_list("contract__contractor_id"),
+        Asset.objects.filter(photo=stored).values_list("contract__contractor_id"),
+        AssetInspection.objects.filter(photo=stored).values_list("asset__contract__contractor_id"),
+        ChangeRequest.objects.filter(Q(application_file=stored) | Q(higher_approval_file=stored))
+        .values_list("contract__contractor_id"),
+    ]
+    first, *rest = [qs.order_by() for qs in sources]
+    owners = {owner for (owner,) in first.union(*rest)}
+    if not owners:
+        return None
+    # An asset registered with no contract is the e-town's (visible to its contractors).
+    return None in owners or bool(owners & orgs)

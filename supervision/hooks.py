@@ -13,14 +13,16 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from etown.history import register_history_source
-from etown.hub import Breakdown, Check, DossierItem, Metric, NavItem, Panel, hub
+from etown.hub import Breakdown, Check, DossierItem, Metric, NavItem, Panel, hub, national_cached
 from etown.models import County, Role
 from etown.notifications import register_sweep
 from etown.permissions import county_scope, has_role, has_scope, in_scope, visible_etowns
 from etown.services import save_with_history
 
+from .exports.dossier import dossier_items as supervision_dossier_items
 from .exports.reports import single_report_workbook
 from .management.commands.seed_demo_reports import seed_reports
+from .demo import seed_supervision
 from .models import (
     CountyInspectionRule,
     DisqualificationRule,
@@ -41,9 +43,11 @@ from .permissions import (
     can_see_inspections,
     can_see_review_queue,
     can_supervise,
+    file_guard,
     is_contractor,
 )
 from .selectors import regional
+from .selectors.scope import scope_items, scope_letters, scope_reports
 from .selectors.termination import disqualification_warnings
 from .selectors.inspections import ACTIVE_PHASES, due_counts, due_rows, latest_funds_inspection, rule_for_county
 from .selectors.rectification import (
@@ -64,10 +68,18 @@ from .services.reminders import sweep_draft_letters, sweep_inspections_due, swee
 from .services.reports import sweep_monthly_reports
 
 
+# A dashboard chart names the worst few (issue 16: the page is the same size for 5 or 1,500
+# e-towns); the lists behind it hold the rest.
+CHART_TOP = 10
+
+
 def register():
     """Every registration of supervision with etown's hub, once, from ``ready()``."""
     _register_inspections_rectification_letters()
     _register_reports()
+    # Per-contract scoping of downloads (issue 11): another contractor's letter, report
+    # attachment or evidence is not served to this contractor.
+    hub.register_file_guard(file_guard)
 
 
 # Inspections, rectification and letters ----------------------------------------------------
@@ -101,12 +113,14 @@ def _register_inspections_rectification_letters():
     ))
     hub.register_metric(Metric(
         "disqualification_due", "达到取消承办资格条件的承办企业",
-        lambda ids: {f"{c.contractor.name}（{c.etown.name}）": n for c, n, _ in disqualification_warnings(ids, timezone.localdate())},
+        lambda ids: {f"{c.contractor.name}（{c.etown.name}）": n
+                     for c, n, _ in disqualification_warnings(ids, timezone.localdate())[:CHART_TOP]},
         group="整改督办", order=43, url_name="rectification_list", tone="danger",
     ))
     hub.register_metric(Metric(
         "repeat_overdue_contractors", "多次逾期未整改的承办企业",
-        lambda ids: {f"{name}（{etown}）": n for name, etown, _, n in repeatedly_overdue_contractors(ids, timezone.localdate())},
+        lambda ids: {f"{name}（{etown}）": n
+                     for name, etown, _, n in repeatedly_overdue_contractors(ids, timezone.localdate(), limit=CHART_TOP)},
         group="整改督办", order=42, url_name="rectification_list", tone="danger",
     ))
 
@@ -130,6 +144,8 @@ def _register_inspections_rectification_letters():
 
     # The dossier (档案, 004 annex 2 art. 18)
     hub.register_dossier_source("supervision_inspections_letters", lambda etown: list(_letters_and_inspections_dossier(etown)))
+    # Inspection records, the rectification ledger, unaccepted reports' attachments (issue 15)
+    hub.register_dossier_source("supervision_records", supervision_dossier_items)
 
     hub.register_demo_seeder("inspection-rules", _seed_demo_rules, order=20)
     hub.register_demo_seeder("disqualification-rules", _seed_demo_disqualification_rules, order=21)
@@ -168,7 +184,8 @@ def _seed_demo_rules(system):
 
 # Checks other apps read through the hub (funds' disbursement gates), so that funds never
 # imports supervision's internals. ``func(etown, **ctx) -> (passed, reason)``; ``ctx``
-# may carry ``today`` (and ``request``, unused here).
+# may carry ``today`` and ``request`` (the disbursement request: its contract scopes the
+# rectification check).
 
 
 def _date(d):
@@ -177,9 +194,13 @@ def _date(d):
 
 def check_rectification(etown, **ctx):
     """004 annex 2 art. 12(3): 若在日常监管、考核验收、绩效评价等各环节中发现问题，要限时整改，
-    整改后仍不合格的，专项资金不予拨付. Blocks while an item is overdue or sent back."""
+    整改后仍不合格的，专项资金不予拨付. Blocks while an item is overdue or sent back; for a
+    request, only the items of its contract's contractor or of the e-town as a whole
+    (issue 11: the other contractor's items do not hold this one's money)."""
     today = ctx.get("today") or timezone.localdate()
-    items = list(blocking_items(etown, today)[:50])
+    request = ctx.get("request")
+    contract = getattr(request, "contract", None) if request is not None else None
+    items = list(blocking_items(etown, today, contract=contract)[:50])
     if not items:
         return True, "无逾期或被退回的整改事项"
     overdue = [i for i in items if i.is_overdue(today)]
@@ -248,15 +269,16 @@ def rectification_panel(request, etown):
             .filter(level__lt=EscalationLevel.TERMINATION).order_by("level")
         ))
         rungs = [(level, label) for level, label in rungs if level < EscalationLevel.TERMINATION]
-    ladder = list(with_overdue(ladder, today)[:20])
+    # A contractor sees its own contract's items and letters (issue 11).
+    ladder = list(with_overdue(scope_items(ladder, user), today)[:20])
     if not government:
         hide_termination(ladder, user)
     return {
-        "summary": status_summary(etown, today),
-        "blocking": with_overdue(blocking_items(etown, today), today)[:10],
+        "summary": status_summary(etown, today, user=user),
+        "blocking": with_overdue(scope_items(blocking_items(etown, today), user), today)[:10],
         "ladder": ladder,
         "rungs": rungs,
-        "letters": letters.select_related("pdf").order_by("-drafted_at")[:5],
+        "letters": scope_letters(letters, user).select_related("pdf").order_by("-drafted_at")[:5],
         "can_manage": can_supervise(user, etown),
         "today": today,
     }
@@ -268,20 +290,31 @@ def dashboard_card(request, _none):
     user = request.user
     today = timezone.localdate()
     etowns = visible_etowns(user)
-    items = Rectification.objects.filter(etown__in=etowns)
+    items = scope_items(Rectification.objects.filter(etown__in=etowns), user)
     province_wide, county_ids = county_scope(user)
     government = has_scope(user)
+    def overdue():
+        return items.filter(overdue_q(today)).count()
+
     context = {
-        "overdue": items.filter(overdue_q(today)).count(),
+        # The whole country: the same figure for every national user (issue 16).
+        "overdue": national_cached(f"rectification_overdue:{today}", overdue) if province_wide else overdue(),
         "submitted": items.filter(status=Rectification.Status.SUBMITTED).count() if government else None,
         "government": government,
         "is_contractor": has_role(user, Role.CONTRACTOR),
     }
-    letters = SupervisionLetter.objects.filter(etown__in=etowns)
+    letters = scope_letters(SupervisionLetter.objects.filter(etown__in=etowns), user)
     if government:
         context["drafts"] = letters.filter(status=SupervisionLetter.Status.DRAFT).count()
-        context["repeat"] = repeatedly_overdue_contractors(None if province_wide else county_ids, today)[:5]
-        context["inspections_overdue"] = due_counts(etowns.filter(phase__in=ACTIVE_PHASES), today)["overdue"]
+        if province_wide:  # the whole country: every national user reads the same figures (issue 16)
+            context["repeat"] = national_cached(
+                f"repeat:{today}", lambda: repeatedly_overdue_contractors(None, today, limit=5))
+            context["inspections_overdue"] = national_cached(
+                f"inspections_overdue:{today}",
+                lambda: due_counts(etowns.filter(phase__in=ACTIVE_PHASES), today)["overdue"])
+        else:
+            context["repeat"] = repeatedly_overdue_contractors(county_ids, today, limit=5)
+            context["inspections_overdue"] = due_counts(etowns.filter(phase__in=ACTIVE_PHASES), today)["overdue"]
     if context["is_contractor"]:
         context["unacknowledged"] = letters.filter(
             status=SupervisionLetter.Status.ISSUED, acknowledged_at__isnull=True
@@ -303,6 +336,11 @@ def _register_reports():
     # The regional dashboard's columns (issue 16).
     hub.register_breakdown(Breakdown("late_reports", "逾期未报月报", regional.late_reports_by, order=20, tone="danger"))
     hub.register_breakdown(Breakdown("overdue_items", "逾期整改事项", regional.overdue_items_by, order=21, tone="danger"))
+    # Issue 15: overdue inspections per e-town and county, and in total (due states in SQL).
+    hub.register_breakdown(Breakdown("overdue_inspections", "逾期未检查", regional.overdue_inspections_by, order=22,
+                                     tone="danger"))
+    hub.register_metric(Metric("inspections_overdue", "逾期未开展的计划检查", regional.count_overdue_inspections,
+                               group="监督检查", order=30, url_name="inspection_due_list", tone="danger"))
     hub.register_metric(Metric("reports_waiting", "待审核月报", count_waiting, group="月度报告", order=20, url_name="report_queue"))
     hub.register_metric(Metric("reports_overdue", "逾期未报月报", count_overdue, group="月度报告", order=21, url_name="report_queue",
                                tone="danger"))
@@ -310,9 +348,11 @@ def _register_reports():
     register_history_source(
         "月度报告", lambda etown: MonthlyReport.history.filter(etown_id=etown.pk),
         describe=lambda row: f"{row.period.year}年{row.period.month}月月报", shared=True,
+        scope=scope_reports,  # issue 11: a contractor reads its own contract's reports' history only
     )
     register_sweep("monthly_reports", sweep_monthly_reports)
     hub.register_demo_seeder("monthly-reports", lambda system: seed_reports(), order=30)
+    hub.register_demo_seeder("supervision-demo", seed_supervision, order=32)  # issue 15: the living demo
 
 
 def _tracking_context(request, etown):
@@ -321,19 +361,19 @@ def _tracking_context(request, etown):
         return None
     return {
         "tracks": [track_indicator(i, etown) for i in indicators],
-        "chart": indicator_chart_data(etown, indicators),
+        "chart": indicator_chart_data(etown, indicators, request.user),  # per contract (issue 11)
     }
 
 
 def _reports_context(request, etown):
     today = timezone.localdate()
-    reports = list(
-        MonthlyReport.objects.filter(etown=etown).annotate(late=late_expression(today)).order_by("-period")[:12]
-    )
+    # A contractor sees its own contract's reports (issue 11).
+    own = scope_reports(MonthlyReport.objects.filter(etown=etown), request.user)
+    reports = list(own.annotate(late=late_expression(today)).order_by("-period")[:12])
     can_file = can_file_reports(request.user, etown)
     missing = []
     if can_file:
-        taken = set(MonthlyReport.objects.filter(etown=etown).values_list("period", flat=True))
+        taken = set(own.values_list("period", flat=True))
         missing = [m for m in reversed(open_months(etown, today)) if m not in taken][:6]
     return {"reports": reports, "can_file": can_file, "missing_months": missing}
 

@@ -42,8 +42,8 @@ from etown.permissions import (
     memberships,
 )
 
-from .models import EscalationLevel, MonthlyReport, Rectification, SupervisionLetter
-from .selectors.rectification import can_see_item, can_see_report
+from .models import EscalationLevel, MonthlyReport, Rectification, RectificationResponse, SupervisionLetter
+from .selectors.scope import can_see_item, can_see_letter, can_see_report, contractor_organizations
 
 S = Rectification.Status
 
@@ -307,9 +307,20 @@ def can_view_letter(user, letter):
     office's proposal to the county government (an internal 请示)."""
     if in_scope(user, letter.etown.county_id):  # office, reviewers, leaders, auditors
         return ALLOW
+    if not can_see_letter(user, letter):
+        return Verdict(False, "该文书主送本项目另一家承办企业。")
     if letter.status == SupervisionLetter.Status.ISSUED and letter.kind != SupervisionLetter.Kind.TERMINATION:
         return ALLOW
     return Verdict(False, "该文书尚未印发。")
+
+
+def addressed_to(user, letter):
+    """The contractor's side of a letter (签收, 答复) is its addressee's: a letter to
+    another contractor of the e-town is not this contractor's to sign or answer
+    (per-contract scoping, issue 11; ``supervision.selectors.scope.scope_letters``)."""
+    if can_see_letter(user, letter):
+        return ALLOW
+    return Verdict(False, "该文书主送本项目另一家承办企业。")
 
 
 def can_issue_letters(user, etown):
@@ -403,9 +414,33 @@ def can_correct(user, letter):
 
 def can_acknowledge(user, letter):
     verdict = can_acknowledge_letters(user, letter.etown)
+    verdict = addressed_to(user, letter) if verdict else verdict
     return acknowledgeable(letter) if verdict else verdict
 
 
 def can_answer(user, letter):
     verdict = can_answer_letters(user, letter.etown)
+    verdict = addressed_to(user, letter) if verdict else verdict
     return answerable(letter) if verdict else verdict
+
+
+# Files (issue 11) -----------------------------------------------------------------------------
+
+
+def file_guard(user, stored):
+    """The download rule for supervision's files, registered with ``hub.register_file_guard``:
+    a letter's PDF follows the letter (its addressee, ``can_view_letter``), a monthly
+    report's attachment its report, a piece of rectification evidence its item. True when
+    the file belongs to such a record the user may see, False when only to records hidden
+    from the user (another contractor's), None when it is not supervision's. Government
+    roles and agencies are not narrowed (None)."""
+    if not contractor_organizations(user):
+        return None
+    verdicts = [bool(can_view_letter(user, letter)) for letter in SupervisionLetter.objects.filter(pdf=stored)
+                .select_related("etown")]
+    verdicts += [can_see_report(user, r) for r in MonthlyReport.objects.filter(attachments=stored)]
+    verdicts += [can_see_item(user, response.item) for response in RectificationResponse.objects.filter(files=stored)
+                 .select_related("item")]
+    if not verdicts:
+        return None
+    return any(verdicts)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("etowns/<int:pk>/inspections/new/", inspections.inspection_create, name="inspection_create"),
     # Rectification
     path("rectifications/", rectification.rectification_list, name="rectification_list"),
+    path("rectifications/import/", rectification.rectification_import_any, name="rectification_import_any"),
     path("rectifications/template.xlsx", rectification.rectification_template, name="rectification_template"),
     path("rectifications/<int:pk>/", rectification.rectification_detail, name="rectification_detail"),
     path("rectifications/<int:pk>/edit/", rectification.rectification_edit, name="rectification_edit"),

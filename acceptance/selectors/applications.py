@@ -12,7 +12,8 @@ a posted form is matched to rows rebuilt on the server, never to ids sent by the
 """
 from django.utils import timezone
 
-from etown.permissions import visible_etowns
+from etown.models import Role
+from etown.permissions import has_scope, memberships, visible_etowns
 
 from ..models import AcceptanceApplication, AcceptanceReview, ChecklistItem
 
@@ -41,6 +42,18 @@ def acceptance_gate(etown, **context):
 
 
 # Lists --------------------------------------------------------------------------------
+
+
+def scope_to_own_contracts(qs, user):
+    """A contractor's staff read the rows of their own company's contracts only (issue 11;
+    004 附件2 第十一条 allows two contractors on one e-town); government roles and agencies
+    every row. For the e-town change log's applications (historical rows keep
+    ``contract_id``). No query of its own."""
+    if not user.is_authenticated or has_scope(user):
+        return qs
+    orgs = {m.organization_id for m in memberships(user) if m.role == Role.CONTRACTOR and m.organization_id}
+    return qs.filter(contract__contractor_id__in=orgs) if orgs else qs
+
 
 
 def applications_for(user, *, status="", kind="", overdue=False, etown=None, today=None):

@@ -100,7 +100,7 @@ class AgencyForm(BootstrapMixin, forms.Form):
 class OrganizationForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["county", "name", "kind", "credit_code", "contact_person", "contact_phone"]
+        fields = ["county", "name", "aliases", "kind", "credit_code", "contact_person", "contact_phone"]
 
     def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)

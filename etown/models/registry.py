@@ -47,6 +47,12 @@ class Organization(models.Model):
         AGENCY = "agency", "第三方机构"
 
     name = models.CharField("单位名称", max_length=100)
+    # Short names the county's lists use for the organisation (涑水电商, 县商务局 …): the
+    # Excel import and the forms resolve a responsible unit to the organisation by its full
+    # name or one of these (issue 11, supervision.selectors.scope.resolve_units).
+    aliases = models.CharField(
+        "简称", max_length=200, blank=True, help_text="整改清单等文件中使用的简称或曾用名，多个用顿号分隔。",
+    )
     kind = models.CharField("单位类型", max_length=20, choices=Kind.choices)
     county = models.ForeignKey(
         County, verbose_name="所属区县", on_delete=models.PROTECT, null=True, blank=True,
@@ -71,6 +77,11 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def alias_list(self):
+        text = self.aliases.replace("，", "、").replace(",", "、")
+        return [a.strip() for a in text.split("、") if a.strip()]
 
 
 class Role(models.TextChoices):

@@ -11,7 +11,8 @@ def etown_history(request, pk):
     etown = get_etown_for(request.user, pk)
     user_id = request.GET.get("user", "")
     government = in_scope(request.user, etown.county_id)
-    changes = changes_for_etown(etown, user_id=int(user_id) if user_id.isdigit() else None, full=government)
+    changes = changes_for_etown(etown, user_id=int(user_id) if user_id.isdigit() else None, full=government,
+                                viewer=request.user)
     return render(
         request,
         "etown/history.html",

@@ -101,7 +101,7 @@ def _contract_cap(ctx):
     p = ctx.position
     total = p.disbursed + p.in_flight + ctx.amount
     detail = (
-        f"本次 {yuan(ctx.amount)}，连同已拨付 {yuan(p.disbursed)}"
+        f"本次 {yuan(ctx.amount)}，连同拨付总额 {yuan(p.disbursed)}"
         + (f"、排在前面的在途申请 {yuan(p.in_flight)}" if p.in_flight else "")
         + f"，合计 {yuan(total)}"
     )

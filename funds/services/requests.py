@@ -49,6 +49,7 @@ from ..workflow import (
     WITHDRAW,
     skipped_statuses,
 )
+from .gates import gates_record
 from .common import (
     actor_label,
     add_step,
@@ -95,6 +96,7 @@ def _gated(request, *, today, amount=None):
     results = gatekeeping.evaluate(request, today=today, amount=amount)
     if gatekeeping.blocking(results):
         raise ValidationError(gatekeeping.blocking_message(results))
+    gates_record(request, results, today=today)  # passed: no longer 拨付受阻 (saved by the step)
     return results
 
 
@@ -212,13 +214,20 @@ def disbursement_update(*, request, kind, amount, purpose, tasks, by, reason="�
 
 
 @transaction.atomic
-def disbursement_add_material(*, request, kind, upload, by):
+def disbursement_add_material(*, request, kind, by, upload=None, uploads=()):
+    """One file (``upload``) or several of one category at once (``uploads``, issue 15):
+    all are stored in this transaction, so one refused file stores none. Returns the
+    material, or the list of them when ``uploads`` is given."""
     require(FLOW.only(MATERIAL).may(by, request.etown))
     require(can_apply_for(by, request.contract))
     request = _locked(request)
     _expect(request, *FLOW.statuses(MATERIAL))
     _bump_saved(request)
-    return _store_material(request, kind, upload, by)
+    if upload is not None:
+        return _store_material(request, kind, upload, by)
+    if not uploads:
+        raise ValidationError({"file": "请选择文件。"})
+    return [_store_material(request, kind, u, by) for u in uploads]
 
 
 @transaction.atomic
@@ -517,6 +526,8 @@ def gate_override_record(*, request, gate_key, reason, by, today=None, version=N
     )
     add_step(request, step_model=RequestStep, action=override_step.record, by=by, role=override_step.role,
              note=f"例外放行“{gate.label}”（{gate.reason}）：{reason}")
+    gate.override = override
+    gates_record(request, list(results.values()), today=today)  # what still blocks, the overridden gate aside
     bump(request)
     save_with_history(request, by=by, reason=f"负责人例外放行“{gate.label}”：{reason}")
     return override

@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -140,6 +141,37 @@ def _chunks(qs):
         yield [rows[pk] for pk in chunk_ids]
 
 
+def _slots(chunk, month):
+    """(e-town, contractor name, report or None) for each row of a chunk: one row per live
+    contract that owes the month's report (each contractor of an e-town files its own,
+    issue 11), plus any report filed under another contract; one row for an e-town with
+    neither. Two queries per chunk."""
+    ids = [e.pk for e in chunk]
+    end = last_day_of_month(month)
+    contracts = {}
+    for c in (
+        Contract.objects.filter(etown_id__in=ids, status__in=LIVE_CONTRACTS).select_related("contractor")
+        .annotate(start=Coalesce("term_start", "signed_on")).filter(start__lte=end).order_by("signed_on", "pk")
+    ):
+        contracts.setdefault(c.etown_id, []).append(c)
+    reports = {}
+    for r in MonthlyReport.objects.filter(etown_id__in=ids, period=month).select_related("contract__contractor"):
+        reports[(r.etown_id, r.contract_id)] = r
+    slots = []
+    for etown in chunk:
+        rows, used = [], set()
+        for c in contracts.get(etown.pk, []):
+            report = reports.get((etown.pk, c.pk)) or reports.get((etown.pk, None))
+            used.add(report.pk if report else None)
+            rows.append((etown, c.contractor.name, report, c.pk))
+        for (etown_id, contract_id), report in reports.items():
+            if etown_id == etown.pk and report.pk not in used:
+                name = report.contract.contractor.name if report.contract_id else (etown.contractor_name or "")
+                rows.append((etown, name, report, report.contract_id))
+        slots.extend(rows or [(etown, etown.contractor_name or "", None, None)])
+    return slots
+
+
 def _status_label(report, include_pending):
     if report is None:
         return "未报送"
@@ -161,6 +193,15 @@ def _late_label(report, etown, due, today):
         return "—"
     due = report.due_date if report is not None else due
     return "是" if today > due else "否（未到期）"
+
+
+def _funds(totals, etown, contract_id):
+    """The cumulative special funds of the row's contract, with those of reports filed
+    with no contract (before issue 11) counted for the e-town."""
+    own, legacy = totals.get((etown.pk, contract_id)), totals.get((etown.pk, None)) if contract_id else None
+    if own is None and legacy is None:
+        return None
+    return (own or 0) + (legacy or 0)
 
 
 def _usable(report, include_pending):
@@ -201,8 +242,8 @@ def write_monthly_workbook(out, *, user, month, county=None, include_pending=Fal
     due_by_county = {}
     for chunk in _chunks(etowns):
         ids = [e.pk for e in chunk]
-        reports = {r.etown_id: r for r in MonthlyReport.objects.filter(etown_id__in=ids, period=month)}
-        usable_ids = [r.pk for r in reports.values() if _usable(r, include_pending)]
+        slots = _slots(chunk, month)
+        usable_ids = [r.pk for _, _, r, _ in slots if _usable(r, include_pending)]
         values = {}
         for report_id, code, name, unit, month_value, cumulative in MonthlyReportIndicatorLine.objects.filter(
             report_id__in=usable_ids
@@ -210,25 +251,25 @@ def write_monthly_workbook(out, *, user, month, county=None, include_pending=Fal
             "report_id", "indicator__code", "indicator__name", "indicator__unit", "month_value", "cumulative_value",
         ):
             values[(report_id, col_index.get((code or name, unit)))] = (month_value, cumulative)
-        cumulative_funds = dict(
+        cumulative_funds = {
+            (etown_id, contract_id): total for etown_id, contract_id, total in
             MonthlyReport.objects.filter(etown_id__in=ids, period__lte=month, status__in=statuses)
             .order_by()
-            .values("etown_id")
+            .values("etown_id", "contract_id")
             .annotate(total=Sum("fund_use"))
-            .values_list("etown_id", "total")
-        )
-        for etown in chunk:
-            report = reports.get(etown.pk)
+            .values_list("etown_id", "contract_id", "total")
+        }
+        for etown, contractor_name, report, contract_id in slots:
             usable = _usable(report, include_pending)
             if etown.county_id not in due_by_county:
                 due_by_county[etown.county_id] = due_date_for(etown.county, month, calendar=calendar)
             row = [
-                etown.county.name, etown.name, etown.get_kind_display(), etown.contractor_name or "",
+                etown.county.name, etown.name, etown.get_kind_display(), contractor_name,
                 _status_label(report, include_pending),
                 report.first_submitted_on if report and report.first_submitted_on else None,
                 _late_label(report, etown, due_by_county[etown.county_id], today),
                 report.fund_use if usable else None,
-                cumulative_funds.get(etown.pk),
+                _funds(cumulative_funds, etown, contract_id),
             ]
             for i in range(len(ind_columns)):
                 month_value, cumulative = values.get((report.pk, i), (None, None)) if usable else (None, None)
@@ -248,15 +289,15 @@ def write_monthly_workbook(out, *, user, month, county=None, include_pending=Fal
                               period=label, freeze="D4")
     for chunk in _chunks(etowns):
         by_id = {e.pk: e for e in chunk}
-        reports = {
-            r.etown_id: r for r in MonthlyReport.objects.filter(etown_id__in=by_id, period=month)
-        }
-        usable_ids = [r.pk for r in reports.values() if _usable(r, include_pending)]
+        slots = {}
+        for etown, contractor_name, report, _ in _slots(chunk, month):
+            slots.setdefault(etown.pk, []).append((contractor_name, report))
+        usable_ids = [r.pk for rows in slots.values() for _, r in rows if _usable(r, include_pending)]
         lines = {
-            task_id: (progress, note)
-            for task_id, progress, note in MonthlyReportTaskLine.objects.filter(report_id__in=usable_ids).values_list(
-                "task_id", "progress", "note"
-            )
+            (report_id, task_id): (progress, note)
+            for report_id, task_id, progress, note in MonthlyReportTaskLine.objects.filter(
+                report_id__in=usable_ids
+            ).values_list("report_id", "task_id", "progress", "note")
         }
         tasks = Task.objects.filter(etown_id__in=by_id).only(
             "pk", "etown_id", "category", "title", "budget", "planned_completion", "position",
@@ -265,12 +306,16 @@ def write_monthly_workbook(out, *, user, month, county=None, include_pending=Fal
         ordered = sorted(tasks, key=lambda t: (rank[t.etown_id], t.position, t.pk))
         for task in ordered:
             etown = by_id[task.etown_id]
-            progress, note = lines.get(task.pk, (None, ""))
-            tasks_sheet.row([
-                etown.county.name, etown.name, task.get_category_display(), task.title, task.budget,
-                task.planned_completion, progress, note,
-                _status_label(reports.get(etown.pk), include_pending),
-            ])
+            # Each contractor's report of the task, one row each (issue 11); one row when
+            # the e-town has one contractor, as before.
+            for contractor_name, report in slots.get(etown.pk, [("", None)]):
+                usable = report is not None and _usable(report, include_pending)
+                progress, note = lines.get((report.pk, task.pk), (None, "")) if usable else (None, "")
+                name = etown.name if len(slots.get(etown.pk, ())) < 2 else f"{etown.name}（{contractor_name}）"
+                tasks_sheet.row([
+                    etown.county.name, name, task.get_category_display(), task.title, task.budget,
+                    task.planned_completion, progress, note, _status_label(report, include_pending),
+                ])
     tasks_sheet.finish()
 
     # Sheet 3: what the figures mean ------------------------------------------------

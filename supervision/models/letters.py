@@ -11,7 +11,8 @@ regenerated; a correction is a new letter pointing at the one it corrects.
 """
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -124,11 +125,15 @@ class SupervisionLetter(models.Model):
                 name="letter_series_number_unique",
             ),
             # Issue 13: the daily sweep keeps at most one open auto-drafted letter per
-            # e-town and kind (it adds newly overdue items to it), even when two sweeps
-            # run at once (services.letters._draft_for catches the loser's IntegrityError).
+            # e-town, kind and addressee (it adds newly overdue items to it), even when two
+            # sweeps run at once (the loser's insert skips it, ``ignore_conflicts``).
+            # Issue 11 (004 附件2 第十一条, two contractors on one e-town): one per
+            # addressee company; no addressee counts as one addressee (Coalesce: NULLs
+            # would otherwise all differ).
             models.UniqueConstraint(
-                fields=["etown", "kind"], condition=Q(status="draft", auto_drafted=True, corrects__isnull=True),
-                name="letter_one_open_auto_draft",
+                F("etown"), F("kind"), Coalesce(F("addressee_org"), Value(0)),
+                condition=Q(status="draft", auto_drafted=True, corrects__isnull=True),
+                name="letter_one_open_auto_draft_per_addressee",
             ),
         ]
         indexes = [models.Index(fields=["etown", "status"], name="letter_etown_status")]

@@ -79,6 +79,14 @@ class Rectification(models.Model):
     # ``units``, issue 11): the department's item, not the contractor's — it does not block
     # the contractor's money, draws no 督办函 to the contractor and never enters its ladder.
     government_only = models.BooleanField("责任单位均为政府部门", default=False, editable=False)
+    # The registered organisations among ``units`` (issue 11), resolved by full name or a
+    # known short name (``Organization.aliases``) when the item is created or its units
+    # change: an item linked to a contractor company is that contractor's (its staff see
+    # and answer it, the other contractor of the e-town does not); an item linked to no
+    # contractor is the e-town's and visible to every contractor of it.
+    organizations = models.ManyToManyField(
+        "etown.Organization", verbose_name="责任单位（已登记）", blank=True, related_name="rectifications",
+    )
     persons = models.CharField("责任人", max_length=200, blank=True, help_text="多人用顿号分隔。")
     deadline = models.DateField("整改时限", help_text="最初确定的整改时限。")
     due_date = models.DateField("当前整改期限", help_text="督办后以督办函规定的新期限为准。")

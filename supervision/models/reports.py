@@ -36,6 +36,14 @@ class MonthlyReport(models.Model):
     TONES = {"draft": "secondary", "submitted": "primary", "resubmitted": "info", "returned": "warning", "accepted": "success"}
 
     etown = models.ForeignKey("etown.ETown", verbose_name="e镇项目", on_delete=models.PROTECT, related_name="monthly_reports")
+    # The contract the report is filed under (issue 11; 004 附件2 第十一条 allows two
+    # contractors on one e-town): each contractor files its own report every month, and
+    # its staff see only their own contract's reports. Set by monthly_report_create from
+    # the filer's company; empty only for an e-town that had no contract when it was filed.
+    contract = models.ForeignKey(
+        "etown.Contract", verbose_name="项目建设合同", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="monthly_reports",
+    )
     period = models.DateField("报告月份", help_text="该月的第一天，如 2026-10-01 表示 2026年10月。")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     due_date = models.DateField(
@@ -73,8 +81,19 @@ class MonthlyReport(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "月度报告"
-        ordering = ["-period", "etown"]
-        constraints = [models.UniqueConstraint(fields=["etown", "period"], name="monthly_report_once_per_month")]
+        ordering = ["-period", "etown", "contract_id"]
+        constraints = [
+            # One report per contract per month (issue 11), and one per e-town per month
+            # for a report filed with no contract.
+            models.UniqueConstraint(
+                fields=["etown", "contract", "period"], name="monthly_report_once_per_contract_month",
+                condition=models.Q(contract__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["etown", "period"], name="monthly_report_once_per_month",
+                condition=models.Q(contract__isnull=True),
+            ),
+        ]
         indexes = [
             # The review queue filters on status and orders by submission; the monthly
             # export and the "missing" list look reports up by month.

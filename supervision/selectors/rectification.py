@@ -4,21 +4,14 @@ Other apps call ``items_for_source``, ``open_items_for_source`` and ``blocking_i
 (acceptance shows the items of an evaluation; funds' disbursement gate asks for
 blocking items through the hub check registered in hooks).
 """
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils import timezone
 
-from etown.models import LIVE_CONTRACTS, Contract, Membership, Organization, Role
-from etown.permissions import has_scope, memberships, visible_etowns
+from etown.models import LIVE_CONTRACTS, Contract, Organization
+from etown.permissions import has_scope, visible_etowns
 
 from ..models import UNIT_SEPARATOR, EscalationLevel, Rectification, overdue_q
-
-
-# How government bodies' names end (县商务局, 工信局, 县人民政府, 发改委, 财政局, 县委办公室 …).
-GOVERNMENT_SUFFIXES = ("局", "委", "委员会", "办公室", "政府", "人民政府", "厅", "部", "办")
-
-
-# A name holding one of these is a business (XX公司项目部), whatever its ending.
-BUSINESS_MARKS = ("公司", "企业", "合作社", "中心", "厂", "店")
+from .scope import looks_governmental, scope_items, scope_items_to_company
 
 
 def _split(units):
@@ -42,7 +35,7 @@ def government_only(units, county):
         kind = kinds.get(name)
         if kind == Organization.Kind.DEPARTMENT:
             continue
-        if kind is not None or not name.endswith(GOVERNMENT_SUFFIXES) or any(m in name for m in BUSINESS_MARKS):
+        if kind is not None or not looks_governmental(name):
             return False
     return True
 
@@ -62,15 +55,21 @@ def open_items_for_source(source_obj):
     return items_for_source(source_obj).exclude(status=Rectification.Status.CLOSED)
 
 
-def blocking_items(etown, today=None):
+def blocking_items(etown, today=None, *, contract=None):
     """Items that block a disbursement (004 annex 2 art. 12(3): a problem found by daily
     supervision, evaluation or acceptance that is not rectified in time, or whose
     rectification failed verification): overdue on ``today``, or sent back. An item owned by
-    government departments only is not the contractor's and does not block its money."""
+    government departments only is not the contractor's and does not block its money.
+    For one ``contract``'s request (issue 11; 附件2 第十一条: two contractors on one
+    e-town) only the items of its contractor and those naming no contractor of the
+    e-town count: an item of the other contractor does not hold this one's money."""
     today = today or timezone.localdate()
-    return Rectification.objects.filter(etown=etown, government_only=False).filter(
+    qs = Rectification.objects.filter(etown=etown, government_only=False).filter(
         overdue_q(today) | Q(status=Rectification.Status.SENT_BACK)
-    ).order_by("due_date", "pk")
+    )
+    if contract is not None:
+        qs = scope_items_to_company(qs, contract.contractor_id)
+    return qs.order_by("due_date", "pk")
 
 
 def with_overdue(qs, today):
@@ -96,62 +95,6 @@ def hide_termination(items, user):
             if item.escalation_level > EscalationLevel.SECOND:
                 item.escalation_level = EscalationLevel.SECOND
     return items
-
-
-def contractor_organizations(user):
-    """The contractor companies a contract-scoped user works for, or an empty set for
-    government roles and agencies (who see every item of the e-towns they may read)."""
-    if not user.is_authenticated or has_scope(user):
-        return set()
-    return {m.organization_id for m in memberships(user) if m.role == Role.CONTRACTOR and m.organization_id}
-
-
-def scope_items(qs, user):
-    """Per-contract scoping (issue 11; 004 附件2 第十一条 allows two contractors on one
-    e-town). An item belongs to the contractor named among its responsible units: an item
-    whose units name another contractor of its e-town (a contract's company) and none of
-    the user's own companies is that contractor's, and is left out for this user. Items
-    naming no contractor (departments, generic units) are the e-town's and stay visible to
-    both contractors. Two queries for a contractor, none for anyone else."""
-    orgs = contractor_organizations(user)
-    if not orgs:
-        return qs
-    others = (
-        Contract.objects.filter(etown__in=visible_etowns(user)).exclude(contractor_id__in=orgs)
-        .values_list("etown_id", "contractor__name").distinct()
-    )
-    other_q = Q(pk__in=[])
-    for etown_id, name in others:
-        other_q |= Q(etown_id=etown_id, units__contains=name)
-    if not others:
-        return qs
-    own_q = Q(pk__in=[])
-    for name in Organization.objects.filter(pk__in=orgs).values_list("name", flat=True):
-        own_q |= Q(units__contains=name)
-    return qs.exclude(other_q & ~own_q)
-
-
-def scope_reports(qs, user):
-    """Per-contract scoping of monthly reports (issue 11; 004 附件2 第十一条). A report
-    belongs to the contractor company of the person who filed it (``created_by``'s
-    contractor membership): a report filed by staff of another company holding a contract
-    on its e-town, and not of the user's own company, is left out for this user. Reports
-    filed by anyone else (the seed, the office) stay visible to the e-town's contractors.
-    Subqueries only: no query of its own."""
-    orgs = contractor_organizations(user)
-    if not orgs:
-        return qs
-    filer = Membership.objects.filter(user=OuterRef("created_by"), role=Role.CONTRACTOR)
-    theirs = filer.filter(organization__contracts__etown=OuterRef("etown")).exclude(organization_id__in=orgs)
-    return qs.exclude(Exists(theirs) & ~Exists(filer.filter(organization_id__in=orgs)))
-
-
-def can_see_report(user, report):
-    return scope_reports(type(report).objects.filter(pk=report.pk), user).exists()
-
-
-def can_see_item(user, item):
-    return scope_items(Rectification.objects.filter(pk=item.pk), user).exists()
 
 
 def ledger(user, *, today, etown=None, status="", source="", unit="", overdue="", level="", q="", etown_id=""):
@@ -183,10 +126,14 @@ def ledger(user, *, today, etown=None, status="", source="", unit="", overdue=""
     return with_overdue(qs, today).order_by("etown__county__name", "etown__name", "due_date", "pk")
 
 
-def status_summary(etown, today):
-    """Counts for the e-town page: by status, overdue and sent back (one query)."""
+def status_summary(etown, today, user=None):
+    """Counts for the e-town page: by status, overdue and sent back (one query); of the
+    user's own contract's items for a contractor (issue 11, ``scope_items``)."""
     S = Rectification.Status
-    return Rectification.objects.filter(etown=etown).aggregate(
+    qs = Rectification.objects.filter(etown=etown)
+    if user is not None:
+        qs = scope_items(qs, user)
+    return qs.aggregate(
         total=Count("pk"),
         open=Count("pk", filter=~Q(status=S.CLOSED)),
         closed=Count("pk", filter=Q(status=S.CLOSED)),
@@ -214,7 +161,7 @@ def contractor_of(etown):
 REPEAT_THRESHOLD = 2
 
 
-def repeatedly_overdue_contractors(county_ids, today, threshold=REPEAT_THRESHOLD):
+def repeatedly_overdue_contractors(county_ids, today, threshold=REPEAT_THRESHOLD, limit=None):
     """Contractors with at least ``threshold`` items not rectified in time, overdue now
     or escalated at least once (000 §1(三), 001 §1(四): 多次存在问题且未及时整改).
     [(contractor name, e-town name, e-town id, count)], one query, most first."""
@@ -228,4 +175,6 @@ def repeatedly_overdue_contractors(county_ids, today, threshold=REPEAT_THRESHOLD
         .filter(n__gte=threshold)
         .order_by("-n", "etown__name")
     )
+    if limit is not None:
+        rows = rows[:limit]  # the worst ``limit``, in SQL (issue 16: a dashboard chart)
     return [(r["etown__contracts__contractor__name"], r["etown__name"], r["etown_id"], r["n"]) for r in rows]

@@ -6,18 +6,20 @@ and queues the Celery task that renders and stores its PDF once. An issued lette
 never edited and its PDF never regenerated; a correction is a new letter.
 """
 import logging
+from collections import namedtuple
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from etown import workdays
 from etown.documents import official_date, uncovered_characters
-from etown.models import ETown, Organization, StoredFile
-from etown.notifications import notify, remind_once
+from etown.models import LIVE_CONTRACTS, Contract, ETown, Organization, Role, StoredFile
+from etown.notifications import Due, notify, remind_many
 from etown.permissions import memberships, require
-from etown.recipients import contractor_users, office_users
+from etown.recipients import contractor_users, office_users, staff_by_county
 from etown.services import save_with_history
 from etown.uploads import DOCUMENTS, PDF, file_store
 
@@ -37,6 +39,7 @@ from ..models import (
 from ..models.letters import DEADLINE_MARK
 from ..permissions import require_state
 from ..selectors.rectification import contractor_of
+from ..selectors.scope import item_owners, staff_of_companies
 from .rectification import rectification_escalate, rectification_submit_evidence
 from .termination import termination_open
 
@@ -69,12 +72,18 @@ def eligible_items(etown, kind, today):
     return qs.filter(overdue_q(today)).order_by("due_date", "pk")
 
 
-def _earlier_letters(items, level):
-    """“《title》（number）” of the letters that took ``items`` to ``level``."""
-    steps = (
+def _escalation_steps(items, level):
+    """The steps that took ``items`` to ``level``, with their letters, in issue order."""
+    return (
         RectificationEscalation.objects.filter(item__in=items, level=level)
         .select_related("letter").order_by("letter__issued_on", "letter_id")
     )
+
+
+def _earlier_letters(items, level, steps=None):
+    """“《title》（number）” of the letters that took ``items`` to ``level``."""
+    if steps is None:
+        steps = _escalation_steps(items, level)
     seen = {}
     for step in steps:
         seen.setdefault(step.letter_id, f"{_date(step.letter.issued_on)}印发的《{step.letter.title}》（{step.letter.number}）")
@@ -98,13 +107,51 @@ def found_by(items):
     return names[0] if len(names) == 1 else "、".join(names[:-1]) + "和" + names[-1]
 
 
+def _items_owner(items):
+    """The one contractor company ``items`` belong to, or None when they name none; items
+    of two contractors are refused (issue 11: each contractor gets its own letter)."""
+    owners = {owner for owner in item_owners(items).values() if owner is not None}
+    if len(owners) > 1:
+        raise ValidationError({"items": "所选整改事项分属本项目不同的承办企业，请分别起草督办函。"})
+    return Organization.objects.get(pk=owners.pop()) if owners else None
+
+
+def addressee_contract(etown, items):
+    """The contract whose company a letter about ``items`` is addressed to (issue 11): the
+    contractor the items belong to (``Rectification.organizations``, selectors.scope),
+    else the e-town's first live contract. Items of two contractors are refused: each
+    contractor gets its own letter."""
+    owners = {owner for owner in item_owners(items).values() if owner is not None} if items else set()
+    if len(owners) > 1:
+        raise ValidationError({"items": "所选整改事项分属本项目不同的承办企业，请分别起草督办函。"})
+    if owners:
+        contract = (
+            Contract.objects.filter(etown=etown, status__in=LIVE_CONTRACTS, contractor_id__in=owners)
+            .select_related("contractor").order_by("signed_on", "pk").first()
+        )
+        if contract is not None:
+            return contract
+    return contractor_of(etown)
+
+
 def default_content(*, etown, kind, by=None, today, items=()):
     """The text a draft starts with, from the seeds' wording; the office edits it."""
+    own_org = next((m.organization for m in memberships(by) if m.organization_id), None) if by else None
+    cc = Organization.objects.filter(county=etown.county, kind=Organization.Kind.DEPARTMENT).exclude(name__contains="人民政府")
+    if own_org is not None:
+        cc = cc.exclude(pk=own_org.pk)
+    earlier = _earlier_letters(items, EscalationLevel.FIRST) if items and kind == K.SECOND else ""
+    deadline = workdays.add_workdays(today, DEFAULT_WORKDAYS[kind]) if kind in DEFAULT_WORKDAYS else None
+    return _content(etown=etown, kind=kind, by=by, items=items, contract=addressee_contract(etown, items), own_org=own_org,
+                    cc_names=list(cc.values_list("name", flat=True)) if kind != K.TERMINATION else [],
+                    earlier=earlier, deadline=deadline)
+
+
+def _content(*, etown, kind, by, items, contract, own_org, cc_names, earlier, deadline):
+    """``default_content`` from what it read (the sweep reads it for every e-town at once)."""
     county = etown.county
-    contract = contractor_of(etown)
     contractor = contract.contractor if contract else None
     project = _project(etown)
-    deadline = workdays.add_workdays(today, DEFAULT_WORKDAYS[kind]) if kind in DEFAULT_WORKDAYS else None
     consequence = "逾期仍未整改到位的，我办将再次行文限期整改；限期内仍未整改完毕的，将报请县人民政府终止项目建设合同。"
     if kind == K.FIRST:
         title = f"关于督促{project}问题整改的督办函"
@@ -115,7 +162,6 @@ def default_content(*, etown, kind, by=None, today, items=()):
         )
     elif kind == K.SECOND:
         title = f"关于{project}问题再次限期整改的督办函"
-        earlier = _earlier_letters(items, EscalationLevel.FIRST) if items else ""
         opening = (
             f"我办{('已以' + earlier) if earlier else '已行文'}要求你单位对{project}存在的以下问题限期整改，"
             "截至目前仍未整改到位："
@@ -133,10 +179,6 @@ def default_content(*, etown, kind, by=None, today, items=()):
             "根据乡村e镇项目日常监督管理制度“在限期整改时间内，项目承办企业仍未能整改完毕的，"
             f"项目主管部门报县政府请求终止合同”的规定，特提请终止{contract_text}。\n妥否，请批示。"
         )
-    own_org = next((m.organization for m in memberships(by) if m.organization_id), None) if by else None
-    cc = Organization.objects.filter(county=county, kind=Organization.Kind.DEPARTMENT).exclude(name__contains="人民政府")
-    if own_org is not None:
-        cc = cc.exclude(pk=own_org.pk)
     return {
         "title": title,
         "addressee": f"{county.name}人民政府" if kind == K.TERMINATION else (contractor.name if contractor else ""),
@@ -146,7 +188,7 @@ def default_content(*, etown, kind, by=None, today, items=()):
         "deadline": deadline,
         "contact_person": (by.get_full_name() or by.get_username()) if by else "",
         "contact_phone": own_org.contact_phone if own_org else "",
-        "cc": "，".join(cc.values_list("name", flat=True)) if kind != K.TERMINATION else "",
+        "cc": "，".join(cc_names) if kind != K.TERMINATION else "",
         "signature": county.office_name,
     }
 
@@ -187,6 +229,9 @@ def letter_draft(*, etown, kind, items, by, today=None, auto=False, corrects=Non
         raise ValidationError({"items": "请至少选择一项整改事项。"})
     content = default_content(etown=etown, kind=kind, by=by, today=today, items=items)
     content.update({k: v for k, v in fields.items() if k in DRAFT_FIELDS or k == "addressee_org"})
+    owner = _items_owner(items)
+    if owner is not None and kind != K.TERMINATION and corrects is None:
+        content["addressee_org"] = owner  # the items' contractor, whatever the form carried (issue 11)
     letter = SupervisionLetter(
         county=etown.county, etown=etown, kind=kind, auto_drafted=auto, drafted_by=by, corrects=corrects, **content
     )
@@ -210,6 +255,9 @@ def letter_update(*, letter, by, items=None, today=None, **fields):
         if not items:
             raise ValidationError({"items": "请至少选择一项整改事项。"})
         _check_items(letter, items, today or timezone.localdate())
+        owner = _items_owner(items)
+        if owner is not None and letter.kind != K.TERMINATION and not letter.corrects_id:
+            letter.addressee_org = owner
         letter.items.set(items)
     return save_with_history(letter, by=by, reason="修改草稿")
 
@@ -323,11 +371,19 @@ def letter_issue(*, letter, by, today=None):
     letter_pdf_queue(letter=letter, by=by)
     if letter.kind != K.TERMINATION:
         notify(
-            users=contractor_users(etown=letter.etown), kind="letter", url=letter.get_absolute_url(),
+            users=_addressee_users(letter), kind="letter", url=letter.get_absolute_url(),
             title=f"收到{letter.get_kind_display()}：{letter.number}",
             body=f"{letter.title}。请签收，并于{_date(letter.deadline)}前逐项答复整改情况。",
         )
     return letter
+
+
+def _addressee_users(letter):
+    """The staff of the company the letter is addressed to (issue 11), or of every
+    contractor of the e-town for a letter addressed to no registered organisation."""
+    if letter.addressee_org_id:
+        return staff_of_companies([letter.addressee_org_id])
+    return contractor_users(etown=letter.etown)
 
 
 def letter_pdf_queue(*, letter, by):
@@ -395,6 +451,7 @@ def letter_acknowledge(*, letter, by):
     """签收: recorded with the time, once."""
     letter = SupervisionLetter.objects.select_for_update(of=("self",)).select_related("etown__county").get(pk=letter.pk)
     require(perms.can_acknowledge_letters(by, letter.etown))
+    require(perms.addressed_to(by, letter))
     require_state(perms.acknowledgeable(letter))
     letter.acknowledged_at = timezone.now()
     letter.acknowledged_by = by
@@ -407,6 +464,7 @@ def letter_acknowledge(*, letter, by):
 def letter_answer(*, letter, item, text, files, by, today=None):
     """Answer one item of a letter with evidence (the item goes to verification)."""
     require(perms.can_answer_letters(by, letter.etown))
+    require(perms.addressed_to(by, letter))
     require_state(perms.answerable(letter))
     return rectification_submit_evidence(item=item, text=text, files=files, by=by, letter=letter, today=today)
 
@@ -415,66 +473,205 @@ def letter_answer(*, letter, item, text, files, by, today=None):
 
 
 def letters_draft_overdue(today, calendar=None):
-    """Draft a letter for every e-town whose items passed their deadline without one, for
-    the office to review, edit and issue: a 督办函 for items not yet escalated, a second
-    order for items overdue after the first. An item that was in a letter of that kind
-    before (drafted, issued or deliberately cancelled) is not drafted again. Returns the
-    number of drafts created or extended."""
-    touched = 0
+    """Draft a letter for every e-town and contractor whose items passed their deadline
+    without one, for the office to review, edit and issue: a 督办函 for items not yet
+    escalated, a second order for items overdue after the first. An item that was in a
+    letter of that kind before (drafted, issued or deliberately cancelled) is not drafted
+    again. Returns the number of drafts created or extended.
+
+    Per contractor (issue 11; 004 附件2 第十一条 allows two contractors on one e-town): the
+    items are grouped by e-town and owning company (``selectors.scope.item_owners``), and
+    each company gets its own draft with its own items only. An item naming no contractor
+    of its e-town (a generic “承办企业”, an unregistered unit) is the e-town's: it goes to
+    the e-town's contractor when there is exactly one (as ``unit_resolver`` reads
+    “承办企业”); with two, no letter guesses which one is meant, and the office is told
+    (once a day per e-town) to address it by hand. An item whose company holds no live
+    contract there any more is left to the office the same way.
+
+    Set-based (issue 16: “each sweep reads what is due with a few set-based queries and
+    records what it sends with one bulk insert that skips what was sent before”): per
+    kind, one read of the overdue items, one of their owners, a few reads of what the
+    drafts say (contracts, departments, earlier letters), one INSERT of the new drafts
+    that skips an (e-town, addressee) whose open auto-draft a concurrent sweep wrote
+    meanwhile (the conditional unique key letter_one_open_auto_draft_per_addressee,
+    ``ignore_conflicts``), one INSERT of their items, the history rows in one INSERT, and
+    the offices told through ``remind_many``. A rerun with nothing new costs the two reads
+    of the items."""
+    touched, unaddressed = [], {}
     for kind in (K.FIRST, K.SECOND):
         candidates = (
             Rectification.objects.filter(overdue_q(today), escalation_level=kind - 1, government_only=False)
             .exclude(status=Rectification.Status.SUBMITTED)
             .exclude(letters__kind=kind)
             .filter(etown__status=ETown.Status.ACTIVE)
-            .select_related("etown__county")
             .order_by("etown_id", "due_date", "pk")
         )
-        by_etown = {}
-        for item in candidates:
-            by_etown.setdefault(item.etown, []).append(item)
-        for etown, items in by_etown.items():
-            try:
-                draft = _draft_for(etown, kind, items, today)
-            except ValidationError as error:  # e.g. no contractor to address: say so, go on
-                log.warning("no draft letter for %s: %s", etown, "; ".join(error.messages))
-                continue
-            if draft is None:  # a concurrent sweep drafted these items already
-                continue
-            # Once per draft and day, however often (or however concurrently) the sweep runs.
-            remind_once(
-                item=draft, kind="letter_draft", due_date=today, users=office_users(etown.county_id),
-                url=draft.get_absolute_url(),
-                title=f"待审核：{etown.name} {len(items)} 项整改逾期，已起草{draft.get_kind_display()}",
-                body="请审核、修改后印发。",
-            )
-            touched += 1
+        # Light rows, not model instances: thousands of items at national scale.
+        items = [_Item(pk, etown_id, source) for pk, etown_id, source in candidates.values_list("pk", "etown_id", "source")]
+        if not items:
+            continue
+        contracts = _live_contracts({i.etown_id for i in items})
+        groups, left = _group_by_addressee(items, contracts)
+        for etown_id, rows in left.items():
+            unaddressed.setdefault(etown_id, []).extend(rows)
+        if groups:
+            etowns = ETown.objects.select_related("county").in_bulk({etown_id for etown_id, _ in groups})
+            touched += _draft_for_many(kind, groups, etowns, contracts, today, calendar)
+    if not touched and not unaddressed:
+        return 0
+    county_of = dict(ETown.objects.filter(pk__in=list(unaddressed)).values_list("pk", "county_id")) if unaddressed else {}
+    offices = staff_by_county({draft.county_id for draft, _ in touched} | set(county_of.values()), Role.OFFICE)
+    # Once per draft and day, however often (or however concurrently) the sweep runs.
+    dues = [
+        Due.of(draft, kind="letter_draft", due_date=today, users=offices.get(draft.county_id, []),
+               url=draft.get_absolute_url(), body="请审核、修改后印发。",
+               title=f"待审核：{draft.etown.name} {count} 项整改逾期，已起草致{draft.addressee}的{draft.get_kind_display()}")
+        for draft, count in touched
+    ]
+    # Items no draft could be addressed to: once per e-town and day (issue 11).
+    dues += [
+        Due(item_type="etown.etown", item_id=etown_id, kind="letter_unaddressed", due_date=today,
+            users=offices.get(county_of.get(etown_id), []), url=reverse("etown_rectifications", args=[etown_id]),
+            title=f"{len(rows)} 项逾期整改事项未能确定承办企业，未自动起草督办函",
+            body="本项目有多家承办企业，这些事项的责任单位未指明其中一家：请核实责任单位后手工起草督办函。")
+        for etown_id, rows in unaddressed.items()
+    ]
+    remind_many(dues)
+    return len(touched)
+
+
+class _Item(namedtuple("_Item", "pk etown_id source")):
+    """What the sweep needs of an overdue item (found_by reads ``source``)."""
+
+
+def _live_contracts(etown_ids):
+    """{etown_id: {contractor organisation id: its oldest live contract there}} (one query)."""
+    contracts = {}
+    for contract in Contract.objects.filter(etown_id__in=list(etown_ids), status__in=LIVE_CONTRACTS).select_related(
+        "contractor"
+    ).order_by("-signed_on", "-pk"):
+        contracts.setdefault(contract.etown_id, {})[contract.contractor_id] = contract  # the oldest wins
+    return contracts
+
+
+def _group_by_addressee(items, contracts):
+    """({(etown_id, organisation id): items}, {etown_id: items no letter can be addressed
+    to}): each item to the company that owns it (one query), an item of no company to the
+    e-town's only contractor (see ``letters_draft_overdue``)."""
+    owners = item_owners(items)
+    groups, left = {}, {}
+    for item in items:
+        live = contracts.get(item.etown_id, {})
+        owner = owners.get(item.pk)
+        if owner is None and len(live) == 1:
+            owner = next(iter(live))
+        if owner in live:
+            groups.setdefault((item.etown_id, owner), []).append(item)
+        elif live:  # two contractors and none named, or a company without a live contract
+            left.setdefault(item.etown_id, []).append(item)
+        else:  # no contractor at all: nobody to address (logged by the draft's check below)
+            groups.setdefault((item.etown_id, None), []).append(item)
+    return groups, left
+
+
+def _open_drafts(kind, etown_ids):
+    """{(etown_id, addressee organisation id): the open draft of ``kind``} (the oldest, as
+    the office sees it)."""
+    drafts = {}
+    for draft in SupervisionLetter.objects.filter(
+        etown_id__in=etown_ids, kind=kind, status=SupervisionLetter.Status.DRAFT, corrects__isnull=True
+    ).order_by("-pk"):
+        drafts[(draft.etown_id, draft.addressee_org_id)] = draft
+    return drafts
+
+
+def _new_drafts(kind, groups, etowns, contracts, today, calendar):
+    """Unsaved auto-drafts of ``kind`` for ``groups`` ({(etown_id, organisation id): items}),
+    each addressed to that company's contract, their text from ``_content`` with what it
+    needs read for all of them at once. A group that cannot have one (no contractor to
+    address) is left to the office."""
+    county_ids = {etowns[etown_id].county_id for etown_id, _ in groups}
+    cc = {}
+    for county_id, name in Organization.objects.filter(
+        county_id__in=county_ids, kind=Organization.Kind.DEPARTMENT
+    ).exclude(name__contains="人民政府").order_by("kind", "name").values_list("county_id", "name"):
+        cc.setdefault(county_id, []).append(name)
+    steps = {}
+    if kind == K.SECOND:
+        key_of = {i.pk: key for key, items in groups.items() for i in items}
+        for step in _escalation_steps(list(key_of), EscalationLevel.FIRST):  # in issue order
+            steps.setdefault(key_of[step.item_id], []).append(step)
+    deadline = workdays.add_workdays(today, DEFAULT_WORKDAYS[kind], calendar=calendar)
+    letters = []
+    for (etown_id, org_id), items in groups.items():
+        etown = etowns[etown_id]
+        contract = contracts.get(etown_id, {}).get(org_id)
+        earlier = _earlier_letters(items, EscalationLevel.FIRST, steps.get((etown_id, org_id), [])) if kind == K.SECOND else ""
+        content = _content(
+            etown=etown, kind=kind, by=None, items=items, contract=contract, own_org=None,
+            cc_names=cc.get(etown.county_id, []), deadline=deadline, earlier=earlier,
+        )
+        letter = SupervisionLetter(county=etown.county, etown=etown, kind=kind, auto_drafted=True, **content)
+        try:
+            letter.clean_fields(exclude=NOT_CHECKED)  # the text only: no query per letter
+        except ValidationError as error:  # e.g. no contractor to address: say so, go on
+            log.warning("no draft letter for %s: %s", etown, "; ".join(error.messages))
+            continue
+        letters.append(letter)
+    return letters
+
+
+# Relations (checked by the database) and the number (given at issue) are not checked per draft.
+NOT_CHECKED = [f.name for f in SupervisionLetter._meta.fields if f.is_relation] + ["series", "year", "seq", "number"]
+
+
+def _draft_for_many(kind, groups, etowns, contracts, today, calendar):
+    """Add each group's overdue items ({(etown_id, organisation id): items}) to the open
+    draft of ``kind`` addressed to that company, or start one; returns [(draft, number of
+    its overdue items)] for the drafts this sweep created or extended. Two sweeps at once:
+    the database keeps one open auto-drafted letter per e-town, kind and addressee
+    (letter_one_open_auto_draft_per_addressee); the loser's insert skips it
+    (``ignore_conflicts``) and it adds to the winner's draft instead, whose items it finds
+    there already (issue 13)."""
+    etown_ids = list({etown_id for etown_id, _ in groups})
+    before = _open_drafts(kind, etown_ids)
+    missing = {key: items for key, items in groups.items() if key not in before}
+    if missing:
+        _insert_drafts(_new_drafts(kind, missing, etowns, contracts, today, calendar))
+    drafts = _open_drafts(kind, etown_ids) if missing else before
+    Item = SupervisionLetter.items.through
+    present = set(Item.objects.filter(supervisionletter_id__in=[d.pk for d in drafts.values()]).values_list(
+        "supervisionletter_id", "rectification_id"))
+    with_items = {letter_id for letter_id, _ in present}
+    links, created, extended, touched = [], [], [], []
+    for key, items in groups.items():
+        draft = drafts.get(key)
+        if draft is None:
+            continue
+        new = [i for i in items if (draft.pk, i.pk) not in present]
+        if not new:  # a concurrent sweep drafted these items already
+            continue
+        links += [Item(supervisionletter_id=draft.pk, rectification_id=i.pk) for i in new]
+        if key in before or draft.pk in with_items:
+            draft._change_reason = f"系统补充逾期事项 {len(new)} 项"
+            extended.append(draft)
+        else:
+            draft._change_reason = "系统为逾期事项起草"
+            created.append(draft)
+        draft.etown = etowns[key[0]]
+        touched.append((draft, len(items)))
+    Item.objects.bulk_create(links, ignore_conflicts=True)
+    if created:
+        SupervisionLetter.history.bulk_history_create(created)
+    if extended:
+        SupervisionLetter.history.bulk_history_create(extended, update=True)
     return touched
 
 
-def _draft_for(etown, kind, items, today):
-    """Add ``items`` to the e-town's open draft of ``kind``, or start one; None when the
-    draft holds them all already. Two sweeps at once: the database keeps one open
-    auto-drafted letter per e-town and kind (constraint letter_one_open_auto_draft), so
-    the loser's insert fails and it adds to the winner's draft instead (issue 13)."""
-    for attempt in range(2):
-        try:
-            with transaction.atomic():
-                draft = SupervisionLetter.objects.select_for_update().filter(
-                    etown=etown, kind=kind, status=SupervisionLetter.Status.DRAFT, corrects__isnull=True
-                ).order_by("pk").first()
-                if draft is None:
-                    return letter_draft(etown=etown, kind=kind, items=items, by=None, today=today, auto=True)
-                present = set(draft.items.values_list("pk", flat=True))
-                new = [i for i in items if i.pk not in present]
-                if not new:
-                    return None
-                draft.items.add(*new)
-                return save_with_history(draft, by=None, reason=f"系统补充逾期事项 {len(new)} 项")
-        except IntegrityError:
-            if attempt:
-                raise
-    return None
+def _insert_drafts(letters):
+    """One INSERT of the new drafts; an e-town whose open auto-draft of that kind exists
+    already (a concurrent sweep's) is skipped by the database."""
+    SupervisionLetter.objects.bulk_create(letters, ignore_conflicts=True)
 
 
 # Interviews (约谈, 000 §8) --------------------------------------------------------------------

@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..permissions import require_state
 from ..selectors.rectification import government_only, source_label
+from ..selectors.scope import item_contractor_ids, resolve_units, staff_of_companies, unit_resolver
 from ..signals import rectification_sent_back
 from .rectification_import import read_feedback_rows, split_names
 
@@ -57,14 +58,43 @@ def _lock(item):
     return Rectification.objects.select_for_update(of=("self",)).select_related("etown__county").get(pk=item.pk)
 
 
+def item_contractor_users(item):
+    """Who is told of an item on the contractor's side: the staff of the contractors it
+    names (issue 11: not the e-town's other contractor), or of every contractor of the
+    e-town when it names none."""
+    companies = item_contractor_ids(item)
+    if not companies:
+        return contractor_users(etown=item.etown)
+    return staff_of_companies(companies)
+
+
 def _tell_contractor(item, title, body=""):
-    notify(users=contractor_users(etown=item.etown), title=title, body=body, url=item.get_absolute_url(),
+    notify(users=item_contractor_users(item), title=title, body=body, url=item.get_absolute_url(),
            kind="rectification")
 
 
 def _tell_office(item, title, body=""):
     notify(users=office_users(item.etown.county_id), title=title, body=body, url=item.get_absolute_url(),
            kind="rectification")
+
+
+def _link_organizations(item):
+    """Link the item to the registered organisations its units name (full name or a known
+    short name, issue 11): the link, not the text, decides whose item it is
+    (``selectors.scope.scope_items``). Returns the names that matched none."""
+    resolution = resolve_units(item.unit_list, item.etown)
+    item.organizations.set(resolution.organizations)
+    return resolution.unresolved
+
+
+def unresolved_units(*, etown, units):
+    """The responsible units of ``units`` (a list of str) that name no registered
+    organisation and do not read as a government department: the form tells the office
+    that such an item is visible to every contractor of the e-town."""
+    names = []
+    for value in units or []:
+        names.extend(split_names(value))
+    return resolve_units(names, etown).unresolved
 
 
 # Creation -----------------------------------------------------------------------------------
@@ -110,6 +140,7 @@ def rectification_create(*, etown, source, problem, measures, units, persons, de
         item.source_id = source_obj.pk
     item.government_only = government_only(units_text, etown.county)
     save_with_history(item, by=by, reason=reason or "登记整改事项")
+    _link_organizations(item)
     if item.government_only:  # the department's item: the office tracks it (dashboard), not the contractor
         _tell_office(item, f"政府部门整改事项：{problem[:30]}", f"责任单位：{units_text}；整改时限 {deadline:%Y年%m月%d日}。")
     elif notify_contractor:
@@ -129,11 +160,38 @@ def rectification_from_finding(*, finding, measures, units, persons, deadline, b
 
 
 @transaction.atomic
-def rectifications_import(*, etown, fileobj, source, by, source_obj=None, year=None):
+def rectifications_import(*, etown, fileobj, source, by, source_obj=None, year=None, allow_past=None, today=None):
     """Import a feedback list (Excel) for one e-town: every row is checked first; one bad
     row rejects the file with a ValidationError naming each bad row and its reason, and
-    nothing is imported. Returns the created items."""
+    nothing is imported. Returns the created items.
+
+    ``allow_past=False`` (the office's import page until it confirms, issue 15): rows whose
+    整改时限 is already before ``today`` are listed and nothing is imported, since such an
+    item is overdue the moment it exists."""
     rows = read_feedback_rows(fileobj, year=year)
+    if allow_past is False:
+        today = today or timezone.localdate()
+        past = [row for row in rows if row["deadline"] < today]
+        if past:
+            listed = "；".join(f"第 {row['row']} 行（{row['deadline']:%Y-%m-%d}）" for row in past)
+            raise ValidationError(
+                f"以下 {len(past)} 行的整改时限已早于今天（{today:%Y-%m-%d}），导入后即计为逾期：{listed}。"
+                "请改正整改时限后重新上传；如确需按原时限导入，请勾选“确认导入已过整改时限的事项”并重新选择文件。整改清单未导入。",
+                code="past_deadlines",
+            )
+    # Every responsible unit must be known (issue 11): an unknown short name would make an
+    # item of one contractor visible to the other, or hide it from its own. Nothing is
+    # imported until the office registers the name (单位名录 → 简称) or corrects the list.
+    unknown, resolver = {}, unit_resolver(etown)
+    for row in rows:
+        for name in resolve_units(row["units"], etown, resolver=resolver).unresolved:
+            unknown.setdefault(name, []).append(str(row["row"]))
+    if unknown:
+        listed = "；".join(f"“{name}”（第 {'、'.join(lines)} 行）" for name, lines in unknown.items())
+        raise ValidationError(
+            f"以下责任单位未能对应到已登记的单位：{listed}。请写明单位全称，或在单位名录中为该单位登记简称后重新导入；"
+            "本项目有两家以上承办企业时，“承办企业”须写明是哪一家。整改清单未导入。"
+        )
     items = []
     for row in rows:
         try:
@@ -144,11 +202,17 @@ def rectifications_import(*, etown, fileobj, source, by, source_obj=None, year=N
             ))
         except ValidationError as error:  # the atomic block rolls back the rows before it
             raise ValidationError(f"第 {row['row']} 行：{'；'.join(error.messages)}")
-    notify(
-        users=contractor_users(etown=etown), title=f"新的整改事项 {len(items)} 项", kind="rectification",
-        body=f"办公室导入了 {etown.name} 的整改清单，请逐项落实并提交佐证。",
-        url=reverse("etown_rectifications", args=[etown.pk]),
-    )
+    # Each contractor is told of its own items only (issue 11).
+    counts = {}
+    for item in items:
+        for user in item_contractor_users(item):
+            counts.setdefault(user.pk, [user, 0])[1] += 1
+    for user, count in counts.values():
+        notify(
+            users=[user], title=f"新的整改事项 {count} 项", kind="rectification",
+            body=f"办公室导入了 {etown.name} 的整改清单，请逐项落实并提交佐证。",
+            url=reverse("etown_rectifications", args=[etown.pk]),
+        )
     return items
 
 
@@ -172,6 +236,7 @@ def rectification_update(*, item, by, reason, problem=None, measures=None, units
         if not item.units:
             raise ValidationError({"units": "请填写至少一个责任单位。"})
         item.government_only = government_only(item.units, item.etown.county)
+        _link_organizations(item)
     if persons is not None:
         item.persons = _names(persons, "persons", 200)
     if deadline is not None and deadline != item.deadline:

@@ -11,6 +11,7 @@ from etown.recipients import agency_users_by_etown, contractor_users_by_etown, s
 
 from ..models import Rectification, overdue_q
 from ..selectors.inspections import ACTIVE_PHASES, due_rows
+from ..selectors.scope import item_companies, staff_by_company
 from .letters import letters_draft_overdue
 
 RECTIFICATION_NOTICE_WORKDAYS = 3
@@ -53,16 +54,27 @@ def sweep_rectification_deadlines(today, calendar):
         .exclude(_reminded("rectification_due"))
     )
     late = list(open_items.filter(overdue_q(today)).exclude(_reminded("rectification_overdue")))
-    contractors = contractor_users_by_etown({i.etown_id for i in soon + late})
+    by_etown = contractor_users_by_etown({i.etown_id for i in soon + late})
+    # An item naming one contractor of a two-contractor e-town is that contractor's alone
+    # (issue 11): only its staff are reminded; an item naming none, every contractor's.
+    companies = item_companies(soon + late)
+    by_company = staff_by_company({o for orgs in companies.values() for o in orgs})
+
+    def contractors_of(item):
+        orgs = companies.get(item.pk)
+        if not orgs:
+            return by_etown.get(item.etown_id, [])
+        return list({u.pk: u for org in orgs for u in by_company.get(org, [])}.values())
+
     offices = staff_by_county({i.etown.county_id for i in late}, Role.OFFICE)
     dues = [
-        Due.of(item, kind="rectification_due", due_date=item.due_date, users=contractors.get(item.etown_id, []),
+        Due.of(item, kind="rectification_due", due_date=item.due_date, users=contractors_of(item),
                title=f"整改事项将于{item.due_date:%m月%d日}到期：{item.problem[:30]}",
                body="请按期整改并提交佐证材料。", url=item.get_absolute_url())
         for item in soon
     ] + [
         Due.of(item, kind="rectification_overdue", due_date=item.due_date,
-               users=contractors.get(item.etown_id, []) + offices.get(item.etown.county_id, []),
+               users=contractors_of(item) + offices.get(item.etown.county_id, []),
                title=f"整改事项已逾期：{item.problem[:30]}",
                body=f"{item.etown.name}，期限 {item.due_date:%Y-%m-%d}。", url=item.get_absolute_url())
         for item in late
@@ -79,5 +91,6 @@ def _reminded(kind):
 
 
 def sweep_draft_letters(today, calendar):
-    """A draft 督办函 for every e-town with overdue items and no letter yet."""
+    """A draft 督办函 for every e-town and contractor with overdue items and no letter yet
+    (one per contractor company, issue 11)."""
     return letters_draft_overdue(today, calendar)

@@ -14,9 +14,9 @@ and the targets' latest actual values (``etown.services.task_record_progress`` a
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -25,14 +25,21 @@ from etown import services as registry
 from etown.models import County, ETown, StoredFile
 from etown.notifications import Due, notify, remind_many
 from etown.permissions import require
-from etown.recipients import contractor_users, contractor_users_by_etown, office_users
+from etown.recipients import contractor_users, office_users
 from etown.services import save_with_history
 from etown.uploads import DOCUMENTS, file_store
 
 from ..models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
-from ..models.reports import add_months, first_of_month, last_day_of_month
+from ..models.reports import add_months, first_of_month
 from ..permissions import can_edit_report, can_file_reports, can_review_report, can_withdraw_report
-from ..selectors.reports import RATE_UNITS, RECEIVED, due_date_for, open_months, reporting_etowns
+from ..selectors.scope import own_contracts
+from ..selectors.reports import (
+    RATE_UNITS,
+    contractor_users_by_contract,
+    due_date_for,
+    late_contracts,
+    open_months,
+)
 
 MAX_ATTACHMENTS = 30
 EDITABLE_FIELDS = ("work_summary", "fund_use", "next_plan")
@@ -48,6 +55,14 @@ def task_field(task_id, name):
 
 def indicator_field(indicator_id, name):
     return f"ind_{indicator_id}_{name}"
+
+
+def _filers(report):
+    """The staff of the company whose report it is (issue 11), or of every contractor of
+    the e-town for a report filed with no contract."""
+    if report.contract_id:
+        return contractor_users(contract=report.contract)
+    return contractor_users(etown=report.etown)
 
 
 def _lock(report):
@@ -85,7 +100,7 @@ def _previous_cumulative(report, indicator):
     a yearly target's year and in the first reporting month; None when unknown."""
     qs = MonthlyReportIndicatorLine.objects.filter(
         indicator=indicator, report__status=MonthlyReport.Status.ACCEPTED, report__period__lt=report.period,
-        cumulative_value__isnull=False,
+        report__contract_id=report.contract_id, cumulative_value__isnull=False,
     )
     if indicator.period == indicator.Period.YEARLY:
         qs = qs.filter(report__period__year=report.period.year)
@@ -94,7 +109,9 @@ def _previous_cumulative(report, indicator):
         return previous
     if indicator.period == indicator.Period.YEARLY and report.period.month == 1:
         return Decimal("0")
-    if not MonthlyReport.objects.filter(etown_id=report.etown_id, period__lt=report.period).exists():
+    if not MonthlyReport.objects.filter(
+        etown_id=report.etown_id, contract_id=report.contract_id, period__lt=report.period,
+    ).exists():
         return Decimal("0")
     return None
 
@@ -141,7 +158,9 @@ def _progress_baseline(report):
     month before it, not a later month accepted first (issue 15: a late October report
     filed after November's was asked to explain a 'drop' from November). With no accepted
     month before it, the registry's progress, unless that came from a later month."""
-    accepted = MonthlyReport.objects.filter(etown_id=report.etown_id, status=MonthlyReport.Status.ACCEPTED)
+    accepted = MonthlyReport.objects.filter(
+        etown_id=report.etown_id, contract_id=report.contract_id, status=MonthlyReport.Status.ACCEPTED,
+    )
     previous = accepted.filter(period__lt=report.period).order_by("-period").first()
     if previous is not None:
         return {k: v for k, v in previous.task_lines.values_list("task_id", "progress") if v is not None}
@@ -176,20 +195,37 @@ def _apply_task_lines(report, values, *, errors):
 # Transitions ------------------------------------------------------------------------
 
 
+def _filing_contract(etown, by, contract):
+    """The contract a report is filed under: ``contract`` when given (one of the filer's
+    company's), else the filer's company's live contract on the e-town (the oldest when
+    it holds several). Each contractor of an e-town files its own report (issue 11; 004
+    附件2 第十一条)."""
+    own = own_contracts(by, etown)
+    if contract is None:
+        if not own:
+            raise PermissionDenied("您所在企业在本项目没有履行中的合同，不能填报月度报告。")
+        return own[0]
+    if contract.pk not in {c.pk for c in own}:
+        raise PermissionDenied("只能就本企业承担的合同填报月度报告。")
+    return contract
+
+
 @transaction.atomic
-def monthly_report_create(*, etown, period, by, today=None):
-    """Open the draft of ``period``'s report, with a line for every task and target."""
+def monthly_report_create(*, etown, period, by, today=None, contract=None):
+    """Open the draft of ``period``'s report of the filer's contract, with a line for
+    every task and target."""
     today = today or timezone.localdate()
     # Lock the e-town so that two clicks make one report, not an IntegrityError.
     etown = ETown.objects.select_for_update().select_related("county").get(pk=etown.pk)
     require(can_file_reports(by, etown))
+    contract = _filing_contract(etown, by, contract)
     period = first_of_month(period)
     if period not in open_months(etown, today):
         raise ValidationError({"period": f"{period.year}年{period.month}月不在本项目的填报期内（自项目实施之月起至本月）。"})
-    if MonthlyReport.objects.filter(etown=etown, period=period).exists():
+    if MonthlyReport.objects.filter(etown=etown, contract=contract, period=period).exists():
         raise ValidationError({"period": f"{period.year}年{period.month}月的月报已存在。"})
     report = MonthlyReport(
-        etown=etown, period=period, due_date=due_date_for(etown.county, period), created_by=by,
+        etown=etown, contract=contract, period=period, due_date=due_date_for(etown.county, period), created_by=by,
     )
     save_with_history(report, by=by, reason="创建月报草稿")
     _sync_lines(report, by=by)
@@ -302,7 +338,7 @@ def monthly_report_return(*, report, by, reason):
     report.reviewed_by = by
     save_with_history(report, by=by, reason=f"退回：{reason}")
     notify(
-        users=contractor_users(etown=report.etown),
+        users=_filers(report),
         title=f"{report.etown.name}{report.period_label}月报被退回",
         body=f"退回原因：{reason}",
         url=report.get_absolute_url(),
@@ -341,7 +377,7 @@ def monthly_report_accept(*, report, by, note=""):
     _record_figures(report, by=by)
     _recompute_later_cumulatives(report, by=by)
     notify(
-        users=contractor_users(etown=report.etown),
+        users=_filers(report),
         title=f"{report.etown.name}{report.period_label}月报已审核通过",
         body=note,
         url=report.get_absolute_url(),
@@ -356,7 +392,7 @@ def _chain_base(month, indicator, *, skip=None, original=None):
     ({(report_id, indicator_id): value}) where given."""
     qs = MonthlyReportIndicatorLine.objects.filter(
         indicator=indicator, report__status=MonthlyReport.Status.ACCEPTED, report__period__lt=month.period,
-        cumulative_value__isnull=False,
+        report__contract_id=month.contract_id, cumulative_value__isnull=False,
     )
     if skip is not None:
         qs = qs.exclude(report_id=skip)
@@ -376,7 +412,8 @@ def _recompute_later_cumulatives(report, *, by):
     as stated. The registry takes the newest figures."""
     later = list(
         MonthlyReport.objects.select_for_update()
-        .filter(etown_id=report.etown_id, status=MonthlyReport.Status.ACCEPTED, period__gt=report.period)
+        .filter(etown_id=report.etown_id, contract_id=report.contract_id, status=MonthlyReport.Status.ACCEPTED,
+                period__gt=report.period)
         .order_by("period")
     )
     if not later:
@@ -442,10 +479,11 @@ def sweep_monthly_reports(today, calendar):
     """The monthly-report reminders, run by the one reminder sweep (etown.notifications):
     for every county and each of the last months, the e-towns whose report is not yet
     received are reminded when the due date is at most N working days away ("due soon")
-    and once it has passed ("overdue"). Each reminder goes out once per (e-town, kind,
+    and once it has passed ("overdue"). Each reminder goes out once per (contract, kind,
     due date) whatever the number of runs (``remind_many``). The key is the e-town and the
     due date, not a report row, because a contractor who never opened the month's report
-    has no row to key on; the due date names the month."""
+    has no row to key on; the due date names the month. Since issue 11 the key is the
+    live contract (each contractor of an e-town files its own report)."""
     n = reminder_workdays()
     this_month = first_of_month(today)
     # Counties share a handful of report days: one read of the e-towns per (report day,
@@ -465,26 +503,23 @@ def sweep_monthly_reports(today, calendar):
                 kind = "monthly_report_overdue"
             else:
                 continue
-            received = MonthlyReport.objects.filter(etown=OuterRef("pk"), period=period, status__in=RECEIVED)
-            etowns = list(
-                reporting_etowns(ETown.objects.filter(county_id__in=county_ids))
-                .filter(reporting_start__lte=last_day_of_month(period))
-                .exclude(Exists(received))
-                .only("pk", "name")
-            )
-            if not etowns:
+            # Each live contract of an e-town owes its own report (issue 11, 004 附件2
+            # 第十一条): its company is reminded of its own, not of the other's.
+            contracts = late_contracts(ETown.objects.filter(county_id__in=county_ids), period)
+            if not contracts:
                 continue
-            users = contractor_users_by_etown([e.pk for e in etowns])
+            users = contractor_users_by_contract(contracts)
             label = f"{period.year}年{period.month}月"
-            for etown in etowns:
+            for contract in contracts:
+                etown = contract.etown
                 if kind == "monthly_report_due_soon":
                     title = f"{etown.name}{label}月报请于{due.month}月{due.day}日前报送"
-                    body = f"报送期限：{due:%Y-%m-%d}。请在系统中填写并报送月度报告。"
+                    body = f"报送期限：{due:%Y-%m-%d}。请在系统中填写并报送月度报告（{contract.title}）。"
                 else:
                     title = f"{etown.name}{label}月报已逾期未报送"
-                    body = f"报送期限为 {due:%Y-%m-%d}，至今未收到。请尽快填写并报送。"
+                    body = f"报送期限为 {due:%Y-%m-%d}，至今未收到（{contract.title}）。请尽快填写并报送。"
                 dues.append(Due.of(
-                    etown, kind=kind, due_date=due, users=users.get(etown.pk, []), title=title, body=body,
+                    contract, kind=kind, due_date=due, users=users.get(contract.pk, []), title=title, body=body,
                     url=reverse("report_mine") + f"?etown={etown.pk}",
                 ))
     return remind_many(dues)

@@ -30,6 +30,8 @@ from ..selectors.inspections import (
 from ..selectors.rectification import contractor_of
 from ..services import inspections as services
 from ..services.rectification import rectification_from_finding
+from ..selectors.scope import scope_findings
+from .rectification import warn_unresolved
 
 
 @login_required
@@ -124,7 +126,7 @@ def inspection_create(request, pk):
 
 
 def _detail_context(request, inspection, **extra):
-    findings = list(inspection.findings.select_related("rectification"))
+    findings = list(scope_findings(inspection.findings.all(), request.user).select_related("rectification"))
     can_rectify = can_open_rectification(request.user, inspection.etown)
     contract = contractor_of(inspection.etown) if can_rectify else None
     return {
@@ -160,7 +162,8 @@ def inspection_pdf(request, pk):
 
     inspection = get_child_for(request.user, Inspection, pk, related=("agency", "recorded_by"))
     content = render_pdf("supervision/inspections/record_pdf.html", {
-        "inspection": inspection, "etown": inspection.etown, "findings": inspection.findings.all(),
+        "inspection": inspection, "etown": inspection.etown,
+        "findings": scope_findings(inspection.findings.all(), request.user),
         "inspectors": inspection.inspectors.all(),
     })
     return generated_pdf_response(content, f"{inspection.etown.name}监督检查记录{inspection.inspected_on:%Y%m%d}.pdf")
@@ -203,6 +206,7 @@ def finding_rectify(request, pk):
         item = run_service(form, rectification_from_finding, finding=finding, by=request.user, **form.cleaned_data)
         if item:
             messages.success(request, "已转为整改事项，并通知承办企业。")
+            warn_unresolved(request, item)
             return redirect(item)
     return render(request, "supervision/inspections/inspection_detail.html",
                   _detail_context(request, inspection, rectify_form=form, rectify_for=finding.pk), status=400)

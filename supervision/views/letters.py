@@ -22,6 +22,7 @@ from ..exports.letters import letter_document, letter_pdf_bytes
 from ..forms.letters import AnswerForm, CancelForm, InterviewForm, LetterForm
 from ..models import Interview, Rectification, SupervisionLetter, Termination
 from ..selectors.termination import disqualification_warnings, etown_terminations, items_awaiting_interview
+from ..selectors.scope import item_owners, scope_letters
 from ..services import letters as services
 
 K = SupervisionLetter.Kind
@@ -42,8 +43,9 @@ def _letter(request, pk, write=None):
 
 def _visible_letters(user):
     """Government staff see every letter of their county's e-towns; others (contractors,
-    agencies) only the issued letters addressed to the contractor."""
-    qs = SupervisionLetter.objects.filter(etown__in=visible_etowns(user))
+    agencies) only the issued letters addressed to the contractor, and a contractor only
+    those addressed to its own company (issue 11)."""
+    qs = scope_letters(SupervisionLetter.objects.filter(etown__in=visible_etowns(user)), user)
     province_wide, county_ids = county_scope(user)
     if province_wide:
         return qs
@@ -58,7 +60,7 @@ def _office(user, letter):
 
 def _contractor(user, letter):
     if can_report_for(user, letter.etown):
-        return perms.ALLOW
+        return perms.addressed_to(user, letter)
     return perms.Verdict(False, "仅该项目的承办企业可以签收和答复。")
 
 
@@ -112,7 +114,16 @@ def letter_create(request, pk):
     eligible = services.eligible_items(etown, kind, today)
     preselect = [int(i) for i in request.GET.getlist("item") if i.isdigit()]
     chosen = [i for i in eligible if i.pk in preselect] if preselect else [i for i in eligible if i.is_overdue(today)]
-    initial = services.default_content(etown=etown, kind=kind, by=request.user, today=today, items=chosen)
+    try:
+        initial = services.default_content(etown=etown, kind=kind, by=request.user, today=today, items=chosen)
+    except ValidationError:
+        # Overdue items of two contractors (issue 11): one letter each; start with the
+        # first contractor's and say so.
+        owners = item_owners(chosen)
+        first = next(o for o in owners.values() if o is not None)
+        chosen = [i for i in chosen if owners[i.pk] in (first, None)]
+        initial = services.default_content(etown=etown, kind=kind, by=request.user, today=today, items=chosen)
+        messages.info(request, "逾期事项分属本项目两家承办企业，每家单独发函：本函预选了主送单位的事项，另一家请另行起草。")
     initial["items"] = [i.pk for i in chosen]
     if request.method == "GET" and initial.get("deadline"):
         warning = workdays.calendar_warning(today, initial["deadline"])

@@ -3,21 +3,23 @@ Excel), creating and importing items, and the item's page with its status machin
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from etown.permissions import get_child_for, get_etown_for, visible_etowns
+from etown.models import Role
+from etown.permissions import AlreadyHandled, county_scope, get_child_for, get_etown_for, has_scope, visible_etowns
 from etown.spreadsheets import issuing_unit
-from etown.views.common import paginate, querystring_without_page, run_service
+from etown.views.common import apply_service_errors, paginate, querystring_without_page, run_service
 
 from .. import permissions as perms
 from ..exports.rectification import ledger_workbook, template_workbook
 from ..forms.rectification import CloseForm, EvidenceForm, ImportForm, RectificationEditForm, RectificationForm, SendBackForm
 from ..models import EscalationLevel, Rectification
-from ..selectors.rectification import can_see_item, hide_termination, ledger, sees_termination
+from ..selectors.rectification import hide_termination, ledger, sees_termination
+from ..selectors.scope import can_see_item
 from ..selectors.termination import items_awaiting_interview
 from ..services import rectification as services
 
@@ -72,6 +74,8 @@ def _ledger_page(request, *, etown=None):
     }
     if etown is not None:
         context["can_manage"] = perms.can_supervise(request.user, etown)
+    else:
+        context["can_import"] = has_scope(request.user, {Role.OFFICE})
     return render(request, "supervision/rectification/ledger.html", context)
 
 
@@ -99,8 +103,29 @@ def rectification_create(request, pk):
         item = run_service(form, services.rectification_create, etown=etown, by=request.user, **form.cleaned_data)
         if item:
             messages.success(request, "已登记整改事项，并通知承办企业。")
+            warn_unresolved(request, item)
             return redirect(item)
     return render(request, "supervision/rectification/form.html", {"form": form, "etown": etown, "title": "登记整改事项"})
+
+
+def _import(request, form, etown):
+    """Run the import from a valid form; rows with past deadlines only once confirmed.
+    Returns (redirect or None, whether the refusal was for past deadlines)."""
+    data = form.cleaned_data
+    try:
+        items = services.rectifications_import(etown=etown, fileobj=data["file"], source=data["source"],
+                                               year=data["year"], by=request.user,
+                                               allow_past=bool(data.get("confirm_past")))
+    except AlreadyHandled:  # a lost race: the middleware's message, as run_service does
+        raise
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None, getattr(error, "code", None) == "past_deadlines"
+    today = timezone.localdate()
+    past = sum(1 for item in items if item.deadline < today)
+    note = f"其中 {past} 项导入时已过整改时限，已计为逾期。" if past else ""
+    messages.success(request, f"已导入 {len(items)} 项整改事项。{note}")
+    return redirect("etown_rectifications", etown.pk), False
 
 
 @login_required
@@ -108,14 +133,47 @@ def rectification_import(request, pk):
     """Import a feedback list: all rows or none, with every bad row named."""
     etown = get_etown_for(request.user, pk, write=perms.can_supervise)
     form = ImportForm(request.POST or None, request.FILES or None)
+    past_refused = False
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        items = run_service(form, services.rectifications_import, etown=etown, fileobj=data["file"],
-                            source=data["source"], year=data["year"], by=request.user)
-        if items:
-            messages.success(request, f"已导入 {len(items)} 项整改事项。")
-            return redirect("etown_rectifications", etown.pk)
-    return render(request, "supervision/rectification/import.html", {"form": form, "etown": etown})
+        done, past_refused = _import(request, form, etown)
+        if done:
+            return done
+    return render(request, "supervision/rectification/import.html", {
+        "form": form, "etown": etown, "past_refused": past_refused})
+
+
+def _supervisable_etowns(user):
+    """The e-towns whose items this office may import (perms.can_supervise: the office of
+    the e-town's county)."""
+    nationwide, county_ids = county_scope(user, {Role.OFFICE})
+    etowns = visible_etowns(user)
+    return etowns if nationwide else etowns.filter(county_id__in=county_ids)
+
+
+@login_required
+def rectification_import_any(request):
+    """The import on the county 整改台账 (issue 15): the office picks the e-town."""
+    etowns = _supervisable_etowns(request.user)
+    if not etowns.exists():
+        raise PermissionDenied("仅领导小组办公室可以导入整改清单。")
+    form = ImportForm(request.POST or None, request.FILES or None, etowns=etowns.order_by("name"))
+    past_refused = False
+    if request.method == "POST" and form.is_valid():
+        etown = get_etown_for(request.user, form.cleaned_data["etown"].pk, write=perms.can_supervise)
+        done, past_refused = _import(request, form, etown)
+        if done:
+            return done
+    return render(request, "supervision/rectification/import.html", {
+        "form": form, "etown": None, "past_refused": past_refused})
+
+
+def warn_unresolved(request, item):
+    """Tell the office which responsible units matched no registered organisation: the
+    item is then the e-town's, visible to each of its contractors (issue 11)."""
+    unknown = services.unresolved_units(etown=item.etown, units=[item.units])
+    if unknown:
+        messages.warning(request, f"责任单位“{'、'.join(unknown)}”未对应到已登记的单位，该事项对本项目所有承办企业可见；"
+                                  "如属某一承办企业，请写明其全称或在单位名录中登记简称后修改本事项。")
 
 
 def _item(request, pk, write=None):
@@ -181,8 +239,10 @@ def rectification_edit(request, pk):
         data = dict(form.cleaned_data)
         if item.escalation_level:
             data.pop("deadline", None)
-        if run_service(form, services.rectification_update, item=item, by=request.user, **data):
+        saved = run_service(form, services.rectification_update, item=item, by=request.user, **data)
+        if saved:
             messages.success(request, "整改事项已保存。")
+            warn_unresolved(request, saved)
             return redirect(item)
     return render(request, "supervision/rectification/form.html",
                   {"form": form, "etown": item.etown, "item": item, "title": "修改整改事项"})

@@ -39,7 +39,7 @@ from ..selectors.reports import (
     visible_counties,
     waiting_reports,
 )
-from ..selectors.rectification import can_see_report
+from ..selectors.scope import can_see_report
 from ..services import reports as services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,6 +62,7 @@ def _calendar_note(calendar, dates):
 def _report(request, pk, **kwargs):
     """The report, or 404 when the user may not see its e-town or it is another
     contractor's (per-contract scoping, issue 11)."""
+    kwargs["related"] = (*kwargs.get("related", ()), "contract__contractor")
     report = get_child_for(request.user, MonthlyReport, pk, **kwargs)
     if not can_see_report(request.user, report):
         raise Http404("记录不存在")
@@ -206,7 +207,7 @@ def report_pdf(request, pk):
     from etown.documents import render_pdf
 
     report = _report(request, pk)
-    contract = report.etown.contracts.select_related("contractor").order_by("signed_on", "pk").first()
+    contract = report.contract or report.etown.contracts.select_related("contractor").order_by("signed_on", "pk").first()
     content = render_pdf("supervision/reports/report_pdf.html", {
         "report": report, "etown": report.etown, "printed": timezone.localdate(),
         "contractor": contract.contractor.name if contract else "",

@@ -23,15 +23,19 @@ def test_it_shows_the_funds_panel_on_the_etown_page(demo, client_for):
 
 def test_it_publishes_only_the_funds_figures(demo):
     advance(demo, new_request(demo, kind="prepayment", amount=Decimal("1500000")), RequestStatus.DISBURSED)
-    context = hooks._public_panel(None, demo.etown)
-    assert context["rows"] == [("安排资金", "500.00 万元"), ("已拨付", "150.00 万元"), ("尾款留存", "50.00 万元")]
+    funds = hooks._public_panel(None, demo.etown)["funds"]
+    assert funds.values() == {"合同金额": Decimal("5000000"), "已拨付净额": Decimal("1500000"),
+                              "拨付总额": Decimal("1500000"), "已追回": Decimal("0"), "尾款留存": Decimal("500000")}
+    assert [(d.kind, d.disbursed_amount) for d in funds.disbursements] == [("prepayment", Decimal("1500000"))]
     assert set(hooks.public_figures(demo.etown)) == {"allocated", "disbursed", "retention_held"}
 
 
 def test_it_reports_contract_against_disbursed_on_the_dashboard(demo):
     advance(demo, new_request(demo, kind="prepayment", amount=Decimal("1500000")), RequestStatus.DISBURSED)
     money = hooks.metric_money({demo.linyi.pk})
-    assert money == {"合同金额": Decimal("800.00"), "已拨付": Decimal("150.00"), "尾款留存": Decimal("80.00")}
+    # 已拨付 is net of clawbacks with the gross (拨付总额) beside it (issue 15).
+    assert money == {"合同金额": Decimal("800.00"), "已拨付": Decimal("150.00"), "拨付总额": Decimal("150.00"),
+                     "尾款留存": Decimal("80.00")}
     assert hooks.metric_in_flight({demo.linyi.pk}) == 0
     assert hooks.metric_money({demo.anze_etown.county_id})["已拨付"] == 0
 
@@ -73,7 +77,7 @@ def test_it_shows_the_funds_figures_on_the_public_etown_page_when_ticked(demo, c
     assert "尾款留存" not in client.get(f"/public/etown/{demo.etown.pk}/").content.decode()
     profile_update(etown=demo.etown, by=demo.office, is_published=True, sections=["progress", "funds"], reason="公开资金")
     page = client.get(f"/public/etown/{demo.etown.pk}/").content.decode()
-    assert "安排资金" in page and "150.00 万元" in page and "尾款留存" in page
+    assert "合同金额" in page and "150.00" in page and "尾款留存" in page
     assert demo.contractor.first_name not in page  # no personal data
 
 

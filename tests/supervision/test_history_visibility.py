@@ -31,3 +31,64 @@ def test_it_keeps_draft_letters_and_interviews_out_of_the_contractors_change_log
         assert "临猗新城涑水e镇" in body  # the registry's own changes are still there
     body = client_for(demo.office).get(url).content.decode()
     assert 'text-bg-light">督办函<' in body and 'text-bg-light">约谈<' in body
+
+
+# Per-contract scoping (issue 11; 004 附件2 第十一条 allows two contractors on one e-town) ----
+
+
+@pytest.fixture
+def second_contract(demo):
+    from decimal import Decimal
+
+    from etown import services as etown_services
+    from etown.models import Organization
+
+    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
+    return etown_services.contract_create(
+        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
+        amount=Decimal("2000000"), signed_on=datetime.date(2026, 7, 1),
+    )
+
+
+def _report_rows(changes):
+    return [c for c in changes if c.label == "月度报告"]
+
+
+def test_it_shows_a_contractor_only_its_own_contracts_report_history(demo, second_contract, client_for):
+    from etown.history import changes_for_etown
+    from tests.supervision.reports.support import OCTOBER, filled_report
+
+    filled_report(demo.etown, demo.contractor, OCTOBER)  # contractor 1's report: created, then edited
+    own = _report_rows(changes_for_etown(demo.etown, full=False, viewer=demo.contractor))
+    assert own and {c.user for c in own} == {demo.contractor}
+    # Contractor 2 has filed nothing: contractor 1's report history is not theirs to read.
+    assert _report_rows(changes_for_etown(demo.etown, full=False, viewer=demo.contractor2)) == []
+    filled_report(demo.etown, demo.contractor2, OCTOBER)
+    theirs = _report_rows(changes_for_etown(demo.etown, full=False, viewer=demo.contractor2))
+    assert theirs and {c.user for c in theirs} == {demo.contractor2}
+    # The office sees both contractors' rows; the shared e-town facts stay visible to both.
+    office = _report_rows(changes_for_etown(demo.etown, full=True, viewer=demo.office))
+    assert {c.user for c in office} == {demo.contractor, demo.contractor2}
+
+    url = reverse("etown_history", args=[demo.etown.pk])
+    mine, other = (client_for(u).get(url).content.decode() for u in (demo.contractor, demo.contractor2))
+    office_page = client_for(demo.office).get(url).content.decode()
+    rows = office_page.count('text-bg-light">月度报告<')
+    assert rows == len(office) and rows > mine.count('text-bg-light">月度报告<') == len(own)
+    assert other.count('text-bg-light">月度报告<') == len(theirs)
+    assert "临猗新城涑水e镇" in other
+
+
+def test_it_shows_a_contractor_only_its_own_contracts_disbursement_request_history(demo, second_contract):
+    """The funds app's shared kind registers the same per-contract scope (004 附件2 第十一条)."""
+    from decimal import Decimal
+
+    from etown.history import changes_for_etown
+    from funds.models import RequestKind
+    from tests.funds.helpers import new_request
+
+    new_request(demo, kind=RequestKind.PREPAYMENT, amount=Decimal("100000"))  # contractor 1's contract
+    label = "资金拨付申请"
+    assert [c for c in changes_for_etown(demo.etown, full=False, viewer=demo.contractor) if c.label == label]
+    assert not [c for c in changes_for_etown(demo.etown, full=False, viewer=demo.contractor2) if c.label == label]
+    assert [c for c in changes_for_etown(demo.etown, full=True, viewer=demo.office) if c.label == label]

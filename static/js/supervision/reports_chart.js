@@ -21,7 +21,9 @@
       if (!series) {
         return;
       }
-      holder.setAttribute("data-series", series.name);
+      // One series per contract when two contractors report on the e-town (issue 11).
+      var label = series.contract ? series.name + "（" + series.contract + "）" : series.name;
+      holder.setAttribute("data-series", label);
       holder.setAttribute("data-values", JSON.stringify(series.values));
       chart.setOption({
         animation: false,
@@ -30,12 +32,12 @@
           trigger: "axis",
           valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + " " + series.unit; }
         },
-        legend: { data: [series.name + "（累计）", "目标值"], bottom: 0 },
+        legend: { data: [label + "（累计）", "目标值"], bottom: 0 },
         xAxis: { type: "category", data: data.months, boundaryGap: false },
         yAxis: { type: "value", name: series.unit, min: 0 },
         series: [
           {
-            name: series.name + "（累计）",
+            name: label + "（累计）",
             type: "line",
             data: series.values,
             connectNulls: true,

@@ -40,8 +40,9 @@ def test_it_keeps_one_open_auto_draft_per_etown_and_kind_in_the_database(demo):
     run_sweeps(TODAY, names=SWEEP)
     draft = open_auto_drafts(demo).get()
     with pytest.raises(IntegrityError), transaction.atomic():
+        # Per e-town, kind and addressee since issue 11 (two contractors on one e-town).
         SupervisionLetter.objects.create(county=demo.linyi, etown=demo.etown, kind=draft.kind, auto_drafted=True,
-                                         title="重复草稿")
+                                         addressee_org=draft.addressee_org, title="重复草稿")
     assert set(draft.items.all()) == set(items)
 
 
@@ -59,13 +60,13 @@ def test_it_drafts_and_notifies_once_when_the_sweep_runs_twice(demo):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two sweeps at once need PostgreSQL's concurrency")
 def test_it_drafts_one_letter_when_two_sweeps_run_at_once(demo, monkeypatch):
     overdue_items(demo)
-    real = letter_services.letter_draft
+    real = letter_services._insert_drafts  # the sweep's one INSERT of new drafts (issue 16)
 
-    def slow(**kwargs):  # hold the insert a moment inside the transaction, so both sweeps overlap
+    def slow(letters):  # hold the insert a moment inside the transaction, so both sweeps overlap
         time.sleep(0.3)
-        return real(**kwargs)
+        return real(letters)
 
-    monkeypatch.setattr(letter_services, "letter_draft", slow)
+    monkeypatch.setattr(letter_services, "_insert_drafts", slow)
     outcomes = race(lambda: run_sweeps(TODAY, names=SWEEP), lambda: run_sweeps(TODAY, names=SWEEP))
     assert not any(failed(o) for o in outcomes), outcomes
     assert sorted(o["supervision_letters_draft"] for o in outcomes) == [0, 1]
