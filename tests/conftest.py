@@ -75,6 +75,20 @@ def anze_office(demo):
 
 
 @pytest.fixture
+def second_contract(demo):
+    """contractor2's company takes a second contract on demo.etown: two contractors on one
+    e-town, as 004 附件2 第十一条 allows (issue 11's per-contract scoping)."""
+    import datetime
+    from decimal import Decimal
+
+    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
+    return services.contract_create(
+        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
+        amount=Decimal("2000000"), signed_on=datetime.date(2026, 7, 1),
+    )
+
+
+@pytest.fixture
 def client_for(client):
     """client_for(user) → a test client signed in as user."""
 

@@ -214,6 +214,21 @@ def acceptance_conclusion_resubmit(*, application, by, opinion, note=""):
 # County government ---------------------------------------------------------------------
 
 
+def _government_review_errors(application, reviewed_on, document_number, today):
+    """What the county government's review (agree or refuse, 附件3 第八条（二）) must carry:
+    a date not in the future nor before the leading group's approval, and its document number."""
+    errors = {}
+    if reviewed_on is None:
+        errors["reviewed_on"] = "请填写县政府审核日期。"
+    elif reviewed_on > today:
+        errors["reviewed_on"] = "审核日期不能晚于今天。"
+    elif application.leader_approved_on and reviewed_on < application.leader_approved_on:
+        errors["reviewed_on"] = "县政府审核日期不能早于领导小组审批日期。"
+    if not document_number:
+        errors["document_number"] = "请填写县政府审核文号（如会议纪要或批复文号）。"
+    return errors
+
+
 @transaction.atomic
 def acceptance_record_government_review(*, application, by, reviewed_on, document_number, notice_start=None,
                                         today=None):
@@ -226,15 +241,7 @@ def acceptance_record_government_review(*, application, by, reviewed_on, documen
     _expect_stage(application, ResultStage.GOVERNMENT)
     document_number = (document_number or "").strip()
     notice_start = notice_start or today
-    errors = {}
-    if reviewed_on is None:
-        errors["reviewed_on"] = "请填写县政府审核日期。"
-    elif reviewed_on > today:
-        errors["reviewed_on"] = "审核日期不能晚于今天。"
-    elif application.leader_approved_on and reviewed_on < application.leader_approved_on:
-        errors["reviewed_on"] = "县政府审核日期不能早于领导小组审批日期。"
-    if not document_number:
-        errors["document_number"] = "请填写县政府审核文号（如会议纪要或批复文号）。"
+    errors = _government_review_errors(application, reviewed_on, document_number, today)
     if notice_start < today:
         errors["notice_start"] = "公示开始日期不能早于今天。"
     if errors:
@@ -315,15 +322,7 @@ def acceptance_government_refuse(*, application, by, reviewed_on, document_numbe
     application = _locked(application)
     _expect_stage(application, ResultStage.GOVERNMENT)
     document_number, reason = (document_number or "").strip(), (reason or "").strip()
-    errors = {}
-    if reviewed_on is None:
-        errors["reviewed_on"] = "请填写县政府审核日期。"
-    elif reviewed_on > today:
-        errors["reviewed_on"] = "审核日期不能晚于今天。"
-    elif application.leader_approved_on and reviewed_on < application.leader_approved_on:
-        errors["reviewed_on"] = "县政府审核日期不能早于领导小组审批日期。"
-    if not document_number:
-        errors["document_number"] = "请填写县政府审核文号（如会议纪要或批复文号）。"
+    errors = _government_review_errors(application, reviewed_on, document_number, today)
     if not reason:
         errors["reason"] = "请填写县政府不同意的理由。"
     errors.update(_rectification_errors(deadline=rectification_deadline, units=units, persons=persons,

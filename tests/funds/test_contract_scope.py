@@ -9,22 +9,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from etown import services as etown_services
-from etown.models import Organization
 from funds import services
 from funds.models import ChangeKind, RequestKind
 
 from .helpers import TODAY, new_request
-
-
-@pytest.fixture
-def second_contract(demo):
-    """contractor2's company takes a second contract on demo.etown."""
-    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
-    return etown_services.contract_create(
-        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
-        amount=Decimal("2000000"), signed_on=datetime.date(2026, 7, 1),
-    )
 
 
 def test_it_refuses_a_request_on_another_contractors_contract(demo, second_contract):

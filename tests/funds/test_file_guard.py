@@ -8,23 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from etown import services as etown_services
-from etown.models import Organization, StoredFile
+from etown.models import StoredFile
 from funds import services
 from funds.models import RequestKind
 
 from .helpers import TODAY, new_request, pdf, png
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def second_contract(demo):
-    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
-    return etown_services.contract_create(
-        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
-        amount=Decimal("2000000"), signed_on=datetime.date(2026, 7, 1),
-    )
 
 
 def served(client, stored):

@@ -36,20 +36,6 @@ def test_it_keeps_draft_letters_and_interviews_out_of_the_contractors_change_log
 # Per-contract scoping (issue 11; 004 附件2 第十一条 allows two contractors on one e-town) ----
 
 
-@pytest.fixture
-def second_contract(demo):
-    from decimal import Decimal
-
-    from etown import services as etown_services
-    from etown.models import Organization
-
-    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
-    return etown_services.contract_create(
-        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
-        amount=Decimal("2000000"), signed_on=datetime.date(2026, 7, 1),
-    )
-
-
 def _report_rows(changes):
     return [c for c in changes if c.label == "月度报告"]
 

@@ -11,21 +11,10 @@ from django.urls import reverse
 
 from acceptance.models import Evaluation
 from acceptance.services import evaluations as evaluation_services
-from etown import services as etown_services
-from etown.models import Organization
 from funds.models import Clawback, ClawbackKind
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
-
-
-@pytest.fixture
-def second_contract(demo):
-    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
-    return etown_services.contract_create(
-        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
-        amount=Decimal("2000000"), signed_on=datetime.date(2026, 7, 1),
-    )
 
 
 @pytest.fixture

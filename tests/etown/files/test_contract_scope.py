@@ -4,26 +4,15 @@ output (我的导出, e.g. a funds export) is its requester's and the county sta
 file attached to another contractor's record (a monthly report's attachment, a letter's
 PDF, rectification evidence — supervision's file guard) is 404 to this contractor."""
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from etown import services as etown_services
-from etown.models import Job, Organization, StoredFile
+from etown.models import Job, StoredFile
 from etown.uploads import file_store
 
 pytestmark = pytest.mark.django_db
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def second_contract(demo):
-    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
-    return etown_services.contract_create(
-        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
-        amount=Decimal("2000000"), signed_on=datetime.date(2026, 7, 1),
-    )
 
 
 def stored(demo, by, name="导出.pdf"):

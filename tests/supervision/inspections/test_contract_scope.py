@@ -6,26 +6,14 @@ the other, on the page or in the printed record; findings not yet turned into it
 on the shared record."""
 import datetime
 import subprocess
-from decimal import Decimal
 
 import pytest
 
-from etown import services as etown_services
-from etown.models import Organization
 from supervision.services.rectification import rectification_from_finding
 
 from .support import inspect
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def second_contract(demo):
-    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
-    return etown_services.contract_create(
-        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
-        amount=Decimal("2000000"), signed_on=datetime.date(2026, 7, 1),
-    )
 
 
 def test_it_shows_the_shared_record_but_not_the_other_contractors_findings(demo, second_contract, client_for, tmp_path):

@@ -4,14 +4,12 @@ staff see it (the other contractor gets 404 for the letter, its PDF and the acti
 the services refuse it), and only they are told of it. Items of two contractors are not
 put in one letter."""
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from etown import services as etown_services
-from etown.models import Notification, Organization
+from etown.models import Notification
 from supervision.models import SupervisionLetter
 from supervision.services.letters import letter_acknowledge, letter_draft, letter_issue, letter_update
 from supervision.services.rectification import rectification_create
@@ -19,15 +17,6 @@ from supervision.services.rectification import rectification_create
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 K = SupervisionLetter.Kind
-
-
-@pytest.fixture
-def second_contract(demo):
-    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
-    return etown_services.contract_create(
-        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
-        amount=Decimal("2000000"), signed_on=datetime.date(2026, 7, 1),
-    )
 
 
 def make_item(demo, unit, problem):

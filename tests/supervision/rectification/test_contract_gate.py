@@ -11,9 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from etown import services as etown_services
 from etown.hub import hub
-from etown.models import Organization
 from funds import services as funds
 from funds.models import RequestKind, RequestStatus
 from funds.services.gates import gates_refresh
@@ -23,15 +21,6 @@ from tests.funds.helpers import new_request, only_checks
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def second_contract(demo):
-    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
-    return etown_services.contract_create(
-        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
-        amount=Decimal("2000000"), signed_on=datetime.date(2026, 7, 1),
-    )
 
 
 def rectification_check():

@@ -5,27 +5,15 @@ the user's own company is that contractor's — hidden from (404) and refused to
 contractor's staff. Items naming no contractor (departments, generic units) stay visible
 to both; the office sees all."""
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from etown import services as etown_services
-from etown.models import Organization
 from supervision.services.rectification import rectification_create, rectification_start
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def second_contract(demo):
-    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
-    return etown_services.contract_create(
-        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
-        amount=Decimal("2000000"), signed_on=datetime.date(2026, 7, 1),
-    )
 
 
 def item(demo, units, problem):

@@ -6,14 +6,12 @@ whose units cannot be resolved is refused whole, naming them; a form that names 
 unit saves the item as the e-town's and tells the office."""
 import datetime
 import importlib
-from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from etown import services as etown_services
-from etown.models import Organization
 from supervision.models import Rectification
 from supervision.services.rectification import rectification_create, rectification_start, rectifications_import
 
@@ -22,15 +20,6 @@ from .test_import import upload, workbook_bytes
 pytestmark = pytest.mark.django_db
 D = datetime.date
 DEADLINE = D(2026, 12, 31)
-
-
-@pytest.fixture
-def second_contract(demo):
-    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
-    return etown_services.contract_create(
-        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
-        amount=Decimal("2000000"), signed_on=D(2026, 7, 1),
-    )
 
 
 def short_name(demo, alias="涑水电商"):

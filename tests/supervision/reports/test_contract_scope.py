@@ -9,22 +9,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from etown import services as etown_services
-from etown.models import Organization
 from supervision.services import reports as services
 
 from .support import OCTOBER, TODAY, filled_report
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def second_contract(demo):
-    org = Organization.objects.get(name="临猗县供销电商服务有限公司")
-    return etown_services.contract_create(
-        etown=demo.etown, by=demo.office, contractor=org, number="LY-EZ-2026-02", title="农村物流站点建设合同",
-        amount=Decimal("2000000"), signed_on=datetime.date(2026, 7, 1),
-    )
 
 
 def test_it_hides_another_contractors_report(demo, second_contract, client_for):
