@@ -61,7 +61,7 @@ def dossier_build(*, export, partial=None):
     ``partial`` is where the ZIP is written before it is moved into place (the job's
     scratch file, which the jobs sweep removes when a worker dies mid-build)."""
     with transaction.atomic():
-        export = DossierExport.objects.select_for_update().select_related("etown__county", "requested_by", "contract").get(pk=export.pk)
+        export = DossierExport.objects.select_for_update(of=("self",)).select_related("etown__county", "requested_by", "contract").get(pk=export.pk)
         if export.status == DossierExport.Status.READY:
             return export
         export.status = DossierExport.Status.RUNNING
