@@ -41,13 +41,62 @@ def ensure_calendar():
         seed_from_package(years=range(2024, 2027))
 
 
-@pytest.fixture
-def demo(db):
-    """The whole demo county; returns a namespace of its users and e-towns."""
+def _transactional(item):
+    """Whether ``item`` commits for real (``transaction=True`` or a live server)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+                               or marker.kwargs.get("serialized_rollback")):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_serialized_rollback"} & set(item.fixturenames))
+
+
+@pytest.fixture(scope="module")
+def _demo_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo county, seeded once per test module (Django's ``setUpTestData`` pattern):
+    the seed runs in a transaction that stays open while the module's tests run, each test
+    runs in a savepoint inside it (pytest-django's ``db``), and the whole is rolled back
+    when the module is done. Seeding per test cost most of the suite's time.
+
+    A test that commits for real (``transaction=True``, a live server) cannot run inside
+    an open transaction: pytest-django runs those after all the others, the module's
+    world is torn down by then, and the ``demo`` fixture seeds for each of them instead.
+    Yields whether the world is seeded."""
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    if _transactional(request._pyfuncitem):
+        yield False
+        return
+    from etown.celery import app
     from etown.management.commands.seed_demo import seed
 
-    seed(with_apps=False)
-    ensure_calendar()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = True
+        try:
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                                   MEDIA_ROOT=tmp_path_factory.mktemp("demo-uploads")):
+                seed(with_apps=False)
+                ensure_calendar()
+            yield True
+        finally:
+            app.conf.task_always_eager = eager
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(_demo_world, db):
+    """The whole demo county (registry only); returns a namespace of its users and
+    e-towns, read afresh for every test (the rows are shared by the module's tests, the
+    objects are not)."""
+    if not _demo_world:
+        from etown.management.commands.seed_demo import seed
+
+        seed(with_apps=False)
+        ensure_calendar()
     User = get_user_model()
 
     class Demo:

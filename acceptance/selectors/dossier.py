@@ -9,9 +9,7 @@ nor are citizens' opinion attachments (issue 14).
 This app's documents for the dossier, and the e-town's registry data (which etown
 itself, importing no one, does not register): DossierItem lists per e-town.
 """
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 
 from etown.hub import DossierItem, hub
@@ -121,7 +119,3 @@ def registry_documents(etown):
             source="系统生成", filename="项目基本信息及合同.xlsx", content=lambda: registry_workbook(etown),
         )
     ]
-
-
-def export_path(export):
-    return Path(settings.MEDIA_ROOT) / export.path

@@ -2,6 +2,7 @@
 (tested against moto's S3 server on 127.0.0.1), and heavy read pages from a replica with
 writes and read-after-write on the primary."""
 import socket
+import urllib.request
 
 import boto3
 import pytest
@@ -29,6 +30,8 @@ def s3(settings):
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
+    # moto keeps its buckets in the process, not in the server: start every test empty.
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
     credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test", "region_name": "us-east-1"}
     client = boto3.client("s3", endpoint_url=endpoint, **credentials)
     client.create_bucket(Bucket="etown-uploads")
@@ -189,3 +192,35 @@ def test_it_backs_up_to_object_storage_and_restores_from_it(demo, s3, settings, 
     assert ETown.objects.count() == etowns
     with file_open(StoredFile.objects.get(pk=stored.pk)) as handle:
         assert handle.read() == PDF + b"%backup"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_uploads_the_daily_backup_to_the_bucket_and_prunes_only_old_backups(s3, settings):
+    """The beat's daily backup (etown.tasks.daily_backup) with object storage: today's
+    archive and its checksum go to the bucket, backups older than BACKUP_KEEP_DAYS are
+    deleted there, and nothing else in the bucket is touched."""
+    import datetime
+
+    from etown.tasks import daily_backup
+
+    settings.STORAGES = {**settings.STORAGES, "backups": {
+        **settings.STORAGES["default"], "OPTIONS": {**settings.STORAGES["default"]["OPTIONS"], "location": "backups"},
+    }}
+    settings.BACKUP_KEEP_DAYS = 14
+    today = datetime.date.today()
+    old = f"etown-{today - datetime.timedelta(days=15):%Y-%m-%d}.tar.gz"
+    kept = f"etown-{today - datetime.timedelta(days=13):%Y-%m-%d}.tar.gz"
+    for key in (old, f"{old}.sha256", kept, f"{kept}.sha256", "etown-notes.txt"):
+        s3.put_object(Bucket="etown-uploads", Key=f"backups/{key}", Body=b"x")
+
+    name = daily_backup()
+
+    assert name == f"etown-{today:%Y-%m-%d}.tar.gz"
+    assert _keys(s3, "backups/") == sorted(
+        f"backups/{key}" for key in (name, f"{name}.sha256", kept, f"{kept}.sha256", "etown-notes.txt")
+    )
+    digest = s3.get_object(Bucket="etown-uploads", Key=f"backups/{name}.sha256")["Body"].read().decode()
+    archive = s3.get_object(Bucket="etown-uploads", Key=f"backups/{name}")["Body"].read()
+    import hashlib
+
+    assert hashlib.sha256(archive).hexdigest() in digest
