@@ -90,6 +90,18 @@ def on_notice_objected(sender, notice, text, by=None, submission=None, **kwargs)
                                 notice=notice)
 
 
+def per_etown(gates):
+    """The batch form (issue 16) of a disbursement check that judges the e-town, not the
+    request: ``gates(etown ids)`` answers for all e-towns at once, each request gets its
+    e-town's answer."""
+
+    def batch(requests, **context):
+        results = gates({r.etown_id for r in requests})
+        return {r.pk: results[r.etown_id] for r in requests}
+
+    return batch
+
+
 def register():
     notice_objected.connect(on_notice_objected, dispatch_uid="acceptance.notice_objected")
     hub.register_nav(NavItem("评价验收", "acceptance:application_list", order=60))
@@ -106,11 +118,13 @@ def register():
     )
     hub.register_check(
         Check(group="disbursement", key="evaluation", label="中期绩效评价结果",
-              func=evaluation_selectors.evaluation_gate, order=60, overridable=False)  # 002 第十八条: absolute
+              func=evaluation_selectors.evaluation_gate, order=60, overridable=False,  # 002 第十八条: absolute
+              batch=per_etown(evaluation_selectors.evaluation_gates))
     )
     hub.register_check(
         Check(group="disbursement", key="acceptance", label="验收结论",
-              func=application_selectors.acceptance_gate, order=61, overridable=False)  # 004 附件2 第十二条3
+              func=application_selectors.acceptance_gate, order=61, overridable=False,  # 004 附件2 第十二条3
+              batch=per_etown(application_selectors.acceptance_gates))
     )
     # The check that money follows a counted acceptance (payment_basis_gate) is registered
     # by funds.hooks, which knows each county's chain policy.

@@ -5,9 +5,10 @@ rerun with nothing to send). Prints p50/p95 in ms and the query count of each.
 
 At ``BENCH_NATIONAL_SCALE=1`` (the default) the data set is 31 provinces, 300 counties,
 1,500 e-towns with one contract each, 54,000 monthly reports (36 months), 30,000
-rectification items and 10,000 disbursement requests; ``BENCH_NATIONAL_SCALE=0.05`` is a
-quick run. The 1,000,000 ledger entries and 836,000 history rows (scaled alike) are
-generated set-based by bench/national_data.py (INSERT … SELECT generate_series).
+rectification items and 10,000 disbursement requests (3,000 of them in flight, which the
+gates sweep re-evaluates); ``BENCH_NATIONAL_SCALE=0.05`` is a quick run. The 1,000,000
+ledger entries and 836,000 history rows (scaled alike) are generated set-based by
+bench/national_data.py (INSERT … SELECT generate_series).
 
 The data goes into its own PostgreSQL database (``BENCH_NATIONAL_DATABASE_URL``, default
 postgres://postgres@127.0.0.1:5432/etown_bench_national, created when missing; its name
@@ -178,10 +179,17 @@ def build(n_counties, marker):
         for e in etowns for k in range(20)
     ]
     Rectification.objects.bulk_create(items, batch_size=5000)
+    # Per contract: three paid, two in flight (a prepayment at the office, a progress payment
+    # at the finance bureau: what the daily gates sweep re-evaluates, 3,000 at scale 1), two
+    # drafts; 500,000 of the 5,000,000 contract, well under the cap and the retention.
+    in_flight = {0: ("prepayment", "submitted"), 2: ("progress", "office_approved")}
+    queued_at = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.timezone.utc)
     DisbursementRequest.objects.bulk_create([
-        DisbursementRequest(etown=c.etown, contract=c, kind="progress", amount=Decimal("100000"), purpose="进度款",
-                            created_by=system, status="disbursed" if k % 2 else "draft",
-                            disbursed_amount=Decimal("100000") if k % 2 else None)
+        DisbursementRequest(etown=c.etown, contract=c, kind=in_flight.get(k, ("progress",))[0],
+                            amount=Decimal("100000"), purpose="进度款", created_by=system,
+                            status="disbursed" if k % 2 else in_flight.get(k, (None, "draft"))[1],
+                            disbursed_amount=Decimal("100000") if k % 2 else None,
+                            submitted_at=queued_at + datetime.timedelta(days=k) if k in in_flight else None)
         for c in contracts for k in range(7)
     ], batch_size=5000)
     # One person per scope, and a superuser for the admin's changelist.

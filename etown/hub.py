@@ -51,7 +51,13 @@ class Check:
     (a material the office holds on paper) may declare it. The prohibitions the
     documents make absolute — overdue or failed rectification (004 附件2 第十二条3:
     整改后仍不合格的，专项资金不予拨付), a failed acceptance, an evaluation 不合格 or
-    基本合格 before its rectification is closed (002 第十八条) — never do."""
+    基本合格 before its rectification is closed (002 第十八条) — never do.
+
+    ``batch(requests, today=...)``, optional, is the set-based form (issue 16: the daily
+    sweep re-evaluates every request in flight of the country): it returns
+    {request.pk: (passed, reason)} for many saved requests in a fixed number of queries,
+    for each exactly what ``func(request.etown, today=today, request=request)`` returns.
+    A check without it is called once per request."""
 
     group: str
     key: str
@@ -59,6 +65,7 @@ class Check:
     func: Callable
     order: int = 100
     overridable: bool = False
+    batch: Callable | None = None
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,9 @@ from .selectors.changes import change_queue
 from .selectors.policy import finance_departments
 from .selectors.positions import etown_funds
 from .selectors.public import public_funds
-from .selectors.requests import acceptance_basis, own_contracts_q, request_queue, visible_requests
+from .selectors.requests import (
+    acceptance_basis, acceptance_basis_many, own_contracts_q, request_queue, visible_requests,
+)
 from .services import clawbacks, disbursement_record_objection
 from .services.gates import gates_refresh
 
@@ -307,7 +309,7 @@ def register():
     # 004 附件2 第十二条3; 附件3 第五条（一）、第八条（二）: a progress payment rests on a
     # counted stage acceptance, the retention on the counted final one; absolute.
     hub.register_check(Check(group="disbursement", key="acceptance_basis", label="拨付依据的验收结论已生效",
-                             func=acceptance_basis, order=62, overridable=False))
+                             func=acceptance_basis, order=62, overridable=False, batch=acceptance_basis_many))
     hub.register_dossier_source("funds", dossier_items)
     # Per-contract scoping of downloads (issue 11): another contractor's request materials,
     # vouchers, ledger invoices, asset photos and change documents are not served.

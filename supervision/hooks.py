@@ -49,9 +49,12 @@ from .permissions import (
 from .selectors import regional
 from .selectors.scope import scope_items, scope_letters, scope_reports
 from .selectors.termination import disqualification_warnings
-from .selectors.inspections import ACTIVE_PHASES, due_counts, due_rows, latest_funds_inspection, rule_for_county
+from .selectors.inspections import (
+    ACTIVE_PHASES, default_rule, due_counts, due_rows, latest_funds_inspections, rules_for_counties,
+)
 from .selectors.rectification import (
-    blocking_items, hide_termination, repeatedly_overdue_contractors, status_summary, with_overdue,
+    blocking_items, blocking_items_by_contract, hide_termination, repeatedly_overdue_contractors, status_summary,
+    with_overdue,
 )
 from .selectors.reports import (
     contractor_months,
@@ -126,9 +129,11 @@ def _register_inspections_rectification_letters():
 
     # Disbursement gates read by funds (004 annex 2 art. 12(3); 000 §6(三))
     hub.register_check(Check(group="disbursement", key="rectification", label="无逾期或被退回的整改事项",
-                             func=check_rectification, order=30, overridable=False))  # 第十二条3: absolute
+                             func=check_rectification, order=30, overridable=False,
+                             batch=check_rectification_many))  # 第十二条3: absolute
     hub.register_check(Check(group="disbursement", key="funds_inspection", label="拨付前资金检查",
-                             func=check_funds_inspection, order=31, overridable=False))  # 000 §6(三): required
+                             func=check_funds_inspection, order=31, overridable=False,
+                             batch=check_funds_inspection_many))  # 000 §6(三): required
 
     # Reminders and the daily drafting of letters
     register_sweep("inspections_due", sweep_inspections_due)
@@ -200,7 +205,20 @@ def check_rectification(etown, **ctx):
     today = ctx.get("today") or timezone.localdate()
     request = ctx.get("request")
     contract = getattr(request, "contract", None) if request is not None else None
-    items = list(blocking_items(etown, today, contract=contract)[:50])
+    return _rectification_result(list(blocking_items(etown, today, contract=contract)[:50]), today)
+
+
+def check_rectification_many(requests, today=None, **ctx):
+    """The batch form of ``check_rectification`` (issue 16): every request's contract's
+    blocking items in one query, judged alike."""
+    today = today or timezone.localdate()
+    items = blocking_items_by_contract({r.contract_id for r in requests}, today)
+    return {r.pk: _rectification_result(items[r.contract_id][:50], today) for r in requests}
+
+
+def _rectification_result(items, today):
+    """(passed, reason) of the rectification check from the first (at most 50) blocking
+    items of the request's contract, oldest deadline first."""
     if not items:
         return True, "无逾期或被退回的整改事项"
     overdue = [i for i in items if i.is_overdue(today)]
@@ -218,17 +236,36 @@ def check_funds_inspection(etown, **ctx):
     """000 §6(三): 财政资金拨付前进行检查 — where the county's rule asks for it, a funds
     inspection within the configured window before the disbursement."""
     today = ctx.get("today") or timezone.localdate()
-    rule = rule_for_county(etown.county)
-    if not rule.funds_before_disbursement:
-        return True, "本县未要求拨付前资金检查"
-    since = today - datetime.timedelta(days=rule.funds_window_days)
-    found = latest_funds_inspection(etown, since, today)
-    if found is not None:
-        return True, f"已于{_date(found.inspected_on)}开展资金使用情况检查（{rule.funds_window_days}天内有效）"
-    return False, (
-        f"本县要求拨付前开展资金使用情况检查：{_date(since)}以来未检查，"
-        f"请先记录一次资金使用情况检查（高平方案第六条（三））。"
-    )
+    return _funds_inspection_results([etown], today)[etown.pk]
+
+
+def check_funds_inspection_many(requests, today=None, **ctx):
+    """The batch form of ``check_funds_inspection`` (issue 16): two queries for all."""
+    today = today or timezone.localdate()
+    results = _funds_inspection_results([r.etown for r in requests], today)
+    return {r.pk: results[r.etown_id] for r in requests}
+
+
+def _funds_inspection_results(etowns, today):
+    """{e-town id: (passed, reason)}: each county's rule (000 §6(三)) and the latest funds
+    inspection within its window, two queries whatever the number of e-towns."""
+    rules = rules_for_counties({e.county_id for e in etowns})
+    rule_of = {e.pk: rules.get(e.county_id) or default_rule(county_id=e.county_id) for e in etowns}
+    since = {pk: today - datetime.timedelta(days=rule.funds_window_days)
+             for pk, rule in rule_of.items() if rule.funds_before_disbursement}
+    found = latest_funds_inspections(since, today)
+    results = {}
+    for pk, rule in rule_of.items():
+        if not rule.funds_before_disbursement:
+            results[pk] = True, "本县未要求拨付前资金检查"
+        elif pk in found:
+            results[pk] = True, f"已于{_date(found[pk].inspected_on)}开展资金使用情况检查（{rule.funds_window_days}天内有效）"
+        else:
+            results[pk] = False, (
+                f"本县要求拨付前开展资金使用情况检查：{_date(since[pk])}以来未检查，"
+                f"请先记录一次资金使用情况检查（高平方案第六条（三））。"
+            )
+    return results
 
 
 # Contexts of the panels this part adds to the e-town page and the dashboard -----------------

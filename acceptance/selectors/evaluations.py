@@ -35,24 +35,43 @@ def evaluation_gate(etown, **context):
     """The funds gate of 安泽办法 002 第十八条, from the governing (province) evaluation:
     合格 → continue; 基本合格 → only once its rectification items are all closed;
     不合格 → blocked, with the decision recorded (or its absence) in the reason."""
-    evaluation = governing_evaluation(etown)
+    return evaluation_gates([etown.pk])[etown.pk]
+
+
+def evaluation_gates(etown_ids):
+    """{e-town id: (passed, reason)} of ``evaluation_gate`` for many e-towns in at most
+    three queries (issue 16: the disbursement sweep): the governing evaluations, which
+    e-towns have only other records, and the items of the 基本合格 ones."""
+    etown_ids = set(etown_ids)
+    governing = {}
+    for evaluation in governing_evaluations(etown_id__in=etown_ids):
+        governing.setdefault(evaluation.etown_id, evaluation)  # newest first: the one in force
+    missing = etown_ids - set(governing)
+    recorded = set(
+        Evaluation.objects.filter(etown_id__in=missing).order_by().values_list("etown_id", flat=True)
+    ) if missing else set()
+    basic = [e for e in governing.values() if e.result == Evaluation.Result.BASIC]
+    counts = rectification_selectors.item_counts_for_sources(basic)
+    return {pk: _evaluation_result(governing.get(pk), pk in recorded, counts) for pk in etown_ids}
+
+
+def _evaluation_result(evaluation, recorded, counts):
     if evaluation is None:
-        if Evaluation.objects.filter(etown=etown).exists():
+        if recorded:
             return True, "尚未开展省级中期评价（县级、市级或机构自行记录的评价结果不作为拨付依据）。"
         return True, "尚未开展中期评价。"
     when = f"{evaluation.evaluated_on:%Y-%m-%d}"
     if evaluation.result == Evaluation.Result.QUALIFIED:
         return True, f"中期绩效评价（{when}）结果为合格，继续拨付。"
     if evaluation.result == Evaluation.Result.BASIC:
-        items = rectification_selectors.items_for_source(evaluation)
-        if not len(items):
+        items, still_open = counts.get((rectification_selectors.source_label(evaluation), evaluation.pk), (0, 0))
+        if not items:
             return False, f"中期绩效评价（{when}）结果为基本合格，尚未登记评价提出的整改事项；整改合格后方可拨付。"
-        still_open = len(rectification_selectors.open_items_for_source(evaluation))
         if still_open:
             return False, (
                 f"中期绩效评价（{when}）结果为基本合格，评价整改事项尚有 {still_open} 项未销号；整改合格后方可拨付。"
             )
-        return True, f"中期绩效评价（{when}）结果为基本合格，{len(items)} 项整改事项已全部销号。"
+        return True, f"中期绩效评价（{when}）结果为基本合格，{items} 项整改事项已全部销号。"
     if evaluation.has_decision:
         return False, (
             f"中期绩效评价（{when}）结果为不合格，暂停拨付。处理决定（{evaluation.decided_on:%Y-%m-%d}）："

@@ -104,9 +104,11 @@ class ContractPosition:
         return self.net_disbursed - self.spent
 
 
-def _sum(model, expression, q=None, **filters):
+def _sum(model, expression, q=None, *, contract=OuterRef("pk"), **filters):
+    """The sum of ``expression`` over ``model``'s rows of the outer contract (``contract``:
+    the outer row's reference to it, its ``pk`` or a request's ``contract_id``)."""
     inner = (
-        model.objects.filter(q or Q(), contract=OuterRef("pk"), **filters)
+        model.objects.filter(q or Q(), contract=contract, **filters)
         .order_by()
         .values("contract")
         .annotate(v=Sum(expression))
@@ -115,14 +117,14 @@ def _sum(model, expression, q=None, **filters):
     return Coalesce(Subquery(inner, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
-def _gross_disbursed():
+def _gross_disbursed(contract=OuterRef("pk")):
     """拨付总额 of the outer contract, as an SQL expression."""
-    return _sum(DisbursementRequest, "disbursed_amount", status=RequestStatus.DISBURSED)
+    return _sum(DisbursementRequest, "disbursed_amount", contract=contract, status=RequestStatus.DISBURSED)
 
 
-def _clawed_back():
+def _clawed_back(contract=OuterRef("pk")):
     """已追回 of the outer contract, as an SQL expression."""
-    return _sum(Clawback, "amount", kind=ClawbackKind.CLAWBACK)
+    return _sum(Clawback, "amount", contract=contract, kind=ClawbackKind.CLAWBACK)
 
 
 def annotate_net_disbursed(contracts):
@@ -166,49 +168,90 @@ def disbursed_caption(gross, clawed_back):
     return text + (f"，{CLAWED_BACK_LABEL} {clawed_back / WAN:,.2f} 万元" if clawed_back else "")
 
 
-def _ahead_filter(request):
-    """In-flight requests ahead of ``request`` in its contract's queue (all of them when
-    it is not in the queue itself)."""
+def _ahead_q(pk=None, submitted_at=None, *, queued=False):
+    """In-flight requests ahead of request ``pk`` in its contract's queue (first come,
+    first served: earlier ``submitted_at``, then lower pk): all of them but itself when it
+    is not ``queued`` (not in flight or never submitted), all of them for a new request.
+    ``pk`` and ``submitted_at`` are values, or ``OuterRef``s for many requests at once."""
     q = Q(status__in=IN_FLIGHT)
-    if request is not None and request.pk:
-        q &= ~Q(pk=request.pk)
-        if request.status in IN_FLIGHT and request.submitted_at:
-            q &= Q(submitted_at__lt=request.submitted_at) | Q(submitted_at=request.submitted_at, pk__lt=request.pk)
+    if pk is not None:
+        q &= ~Q(pk=pk)
+        if queued:
+            q &= Q(submitted_at__lt=submitted_at) | Q(submitted_at=submitted_at, pk__lt=pk)
     return q
 
 
-def annotate_positions(contracts, *, request=None):
-    """Annotate a Contract queryset with the sums a ContractPosition needs (one query)."""
-    ahead = _ahead_filter(request)
+def _queued(request):
+    return request.status in IN_FLIGHT and bool(request.submitted_at)
+
+
+def _ahead_filter(request):
+    """In-flight requests ahead of ``request`` in its contract's queue (all of them when
+    it is not in the queue itself)."""
+    if request is None or not request.pk:
+        return _ahead_q()
+    return _ahead_q(request.pk, request.submitted_at, queued=_queued(request))
+
+
+def _position_sums(ahead, contract=OuterRef("pk")):
+    """The annotations a ContractPosition needs, for the outer row's ``contract``."""
     disbursed = {"status": RequestStatus.DISBURSED}
-    latest = LedgerEntry.objects.filter(contract=OuterRef("pk")).order_by("-id").values("cumulative_spent")[:1]
-    return contracts.annotate(
-        p_disbursed=_gross_disbursed(),
-        p_prepay_disbursed=_sum(DisbursementRequest, "disbursed_amount", kind=RequestKind.PREPAYMENT, **disbursed),
-        p_in_flight=_sum(DisbursementRequest, "amount", ahead),
-        p_prepay_in_flight=_sum(DisbursementRequest, "amount", ahead, kind=RequestKind.PREPAYMENT),
-        p_clawed_back=_clawed_back(),
-        p_reduced=_sum(Clawback, "amount", kind=ClawbackKind.REDUCTION),
+    latest = LedgerEntry.objects.filter(contract=contract).order_by("-id").values("cumulative_spent")[:1]
+    return dict(
+        p_disbursed=_gross_disbursed(contract),
+        p_prepay_disbursed=_sum(DisbursementRequest, "disbursed_amount", contract=contract, kind=RequestKind.PREPAYMENT,
+                                **disbursed),
+        p_in_flight=_sum(DisbursementRequest, "amount", ahead, contract=contract),
+        p_prepay_in_flight=_sum(DisbursementRequest, "amount", ahead, contract=contract, kind=RequestKind.PREPAYMENT),
+        p_clawed_back=_clawed_back(contract),
+        p_reduced=_sum(Clawback, "amount", contract=contract, kind=ClawbackKind.REDUCTION),
         p_spent=Coalesce(Subquery(latest, output_field=MONEY), Value(ZERO), output_field=MONEY),
     )
 
 
-def position_of(contract):
-    """A ContractPosition from a contract annotated by ``annotate_positions``."""
+def annotate_positions(contracts, *, request=None):
+    """Annotate a Contract queryset with the sums a ContractPosition needs (one query)."""
+    return contracts.annotate(**_position_sums(_ahead_filter(request)))
+
+
+def position_of(contract, sums=None):
+    """A ContractPosition from a contract annotated by ``annotate_positions`` (or from
+    ``sums``, a request annotated by ``request_positions``, for the contract)."""
+    sums = contract if sums is None else sums
     return ContractPosition(
         contract=contract,
         amount=contract.amount,
         retention=contract.retention_amount,
         prepayment_limit=contract.prepayment_limit,
         final_accepted=contract.final_acceptance_passed_on is not None,
-        disbursed=contract.p_disbursed,
-        prepay_disbursed=contract.p_prepay_disbursed,
-        clawed_back=contract.p_clawed_back,
-        reduced=contract.p_reduced,
-        in_flight=contract.p_in_flight,
-        prepay_in_flight=contract.p_prepay_in_flight,
-        spent=contract.p_spent,
+        disbursed=sums.p_disbursed,
+        prepay_disbursed=sums.p_prepay_disbursed,
+        clawed_back=sums.p_clawed_back,
+        reduced=sums.p_reduced,
+        in_flight=sums.p_in_flight,
+        prepay_in_flight=sums.p_prepay_in_flight,
+        spent=sums.p_spent,
     )
+
+
+def request_positions(requests):
+    """{request.pk: ContractPosition} of saved requests, each what
+    ``contract_position(request.contract, request=request)`` returns (its contract read
+    afresh, the requests ahead of it in its queue), in at most two queries whatever
+    their number (issue 16: the daily gates sweep): one for the requests in the queue,
+    one for those outside it. The queue is the requests' as stored."""
+    positions = {}
+    for queued in (True, False):
+        pks = [r.pk for r in requests if _queued(r) == queued]
+        if not pks:
+            continue
+        ahead = _ahead_q(OuterRef("pk"), OuterRef("submitted_at"), queued=queued)
+        rows = (
+            DisbursementRequest.objects.filter(pk__in=pks).select_related("contract").order_by()
+            .annotate(**_position_sums(ahead, contract=OuterRef("contract_id")))
+        )
+        positions.update({row.pk: position_of(row.contract, row) for row in rows})
+    return positions
 
 
 def contract_position(contract, *, request=None):

@@ -7,12 +7,11 @@ from guardian.shortcuts import get_objects_for_user
 from etown.models import ETown, Role
 from etown.permissions import county_scope, has_scope, memberships, visible_etowns
 
-from acceptance.selectors.conclusions import counted_stage_acceptances, payment_basis_gate
+from acceptance.selectors.conclusions import counted_stage_acceptances, payment_basis_gate, payment_basis_gates
 
-from ..models import IN_FLIGHT, DisbursementRequest, GateOverride, RequestKind, RequestStatus
+from ..models import IN_FLIGHT, DisbursementRequest, FundsPolicy, GateOverride, RequestKind, RequestStatus
 from ..permissions import contract_scoped, finance_department_ids
 from ..workflow import REQUEST_FLOW
-from .policy import policy_for
 
 
 def _county_q(province_wide, county_ids, prefix="etown__county_id"):
@@ -119,9 +118,31 @@ def acceptance_basis(etown, *, request=None, **context):
     Whether a county's progress payments need a stage acceptance is its chain policy
     (``FundsPolicy.stage_acceptance``, e.g. 安泽 002 asks for none); the retention always
     needs the final acceptance. The acceptance side is read from acceptance's selector."""
-    if request is not None and request.kind == RequestKind.PROGRESS:
-        policy = policy_for(etown.county)
-        if not policy.stage_acceptance and not request.stage_acceptance_id:
-            clause = policy.chain_clause or "本县拨付程序"
-            return True, f"本县拨付程序不以阶段验收为进度款前提（{clause}）。"
-    return payment_basis_gate(etown, request=request, **context)
+    if request is None:
+        return payment_basis_gate(etown, request=request, **context)
+    return _acceptance_basis([(etown, request)])[0]
+
+
+def acceptance_basis_many(requests, **context):
+    """The batch form of ``acceptance_basis`` (issue 16: the disbursement sweep), for
+    saved requests: {request.pk: (passed, reason)} in at most four queries."""
+    return dict(zip((r.pk for r in requests), _acceptance_basis([(r.etown, r) for r in requests])))
+
+
+def _acceptance_basis(pairs):
+    """[(passed, reason)] for each (e-town, request): the county policies in one query,
+    then acceptance's ``payment_basis_gates`` for the requests that need a basis."""
+    counties = {etown.county_id for etown, request in pairs if request.kind == RequestKind.PROGRESS}
+    policies = {p.county_id: p for p in FundsPolicy.objects.filter(county_id__in=counties)} if counties else {}
+    results, rest = [None] * len(pairs), []
+    for i, (etown, request) in enumerate(pairs):
+        if request.kind == RequestKind.PROGRESS:
+            policy = policies.get(etown.county_id) or FundsPolicy(county_id=etown.county_id)  # as ``policy_for``
+            if not policy.stage_acceptance and not request.stage_acceptance_id:
+                clause = policy.chain_clause or "本县拨付程序"
+                results[i] = True, f"本县拨付程序不以阶段验收为进度款前提（{clause}）。"
+                continue
+        rest.append(i)
+    for i, result in zip(rest, payment_basis_gates([pairs[i][1] for i in rest])):
+        results[i] = result
+    return results

@@ -325,10 +325,21 @@ def inspections_for(etown):
 
 def latest_funds_inspection(etown, since, until):
     """The latest funds inspection of the e-town between two dates (inclusive), or None."""
-    return (
-        Inspection.objects.filter(
-            etown=etown, category=InspectionCategory.FUNDS, inspected_on__gte=since, inspected_on__lte=until
-        )
-        .order_by("-inspected_on", "-pk")
-        .first()
-    )
+    return latest_funds_inspections({etown.pk: since}, until).get(etown.pk)
+
+
+def latest_funds_inspections(since_by_etown, until):
+    """{e-town id: its latest funds inspection between its own ``since`` and ``until``
+    (inclusive)} for many e-towns in one query (issue 16: the disbursement sweep; each
+    county's window differs); an e-town with none is absent."""
+    if not since_by_etown:
+        return {}
+    rows = Inspection.objects.filter(
+        etown_id__in=since_by_etown, category=InspectionCategory.FUNDS,
+        inspected_on__gte=min(since_by_etown.values()), inspected_on__lte=until,
+    ).order_by("-inspected_on", "-pk")
+    found = {}
+    for inspection in rows:
+        if inspection.etown_id not in found and inspection.inspected_on >= since_by_etown[inspection.etown_id]:
+            found[inspection.etown_id] = inspection
+    return found

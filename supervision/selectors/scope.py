@@ -101,7 +101,9 @@ def scope_items_to_company(qs, organization_id):
     e-town: those naming it, and those naming no contractor of the e-town (the e-town's,
     e.g. an unresolved unit or a generic “承办企业”); items naming only the e-town's
     other contractor are left out. What funds' rectification gate counts for one
-    contract's request (004 附件2 第十二条3). No query of its own."""
+    contract's request (004 附件2 第十二条3). No query of its own. ``organization_id``
+    may be an ``OuterRef`` to a company annotated on each item (issue 16: many
+    contracts' items in one query, ``rectification.blocking_items_by_contract``)."""
     links = Rectification.organizations.through.objects.filter(rectification_id=OuterRef("pk"))
     theirs = links.filter(
         organization__kind=Organization.Kind.CONTRACTOR, organization__contracts__etown_id=OuterRef("etown_id"),

@@ -119,13 +119,14 @@ def test_it_leaves_a_request_moved_meanwhile_to_its_step(demo, monkeypatch):
 
     with only_checks(passing_check()):
         request = advance(demo, new_request(demo), RequestStatus.SUBMITTED)
-    evaluate = gate_service.gatekeeping.evaluate
+    evaluate_many = gate_service.gatekeeping.evaluate_many
 
-    def evaluate_while_a_step_moves_it(r, **kwargs):
-        DisbursementRequest.objects.filter(pk=r.pk).update(version=r.version + 1)
-        return evaluate(r, **kwargs)
+    def evaluate_while_a_step_moves_it(requests, **kwargs):
+        for r in requests:
+            DisbursementRequest.objects.filter(pk=r.pk).update(version=r.version + 1)
+        return evaluate_many(requests, **kwargs)
 
-    monkeypatch.setattr(gate_service.gatekeeping, "evaluate", evaluate_while_a_step_moves_it)
+    monkeypatch.setattr(gate_service.gatekeeping, "evaluate_many", evaluate_while_a_step_moves_it)
     with only_checks(_failing_check()):
         gates_refresh(TODAY)
     request.refresh_from_db()

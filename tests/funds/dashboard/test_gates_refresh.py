@@ -1,0 +1,119 @@
+"""The daily sweep ``funds_gates_refresh`` in bounded work (issue 16): it re-evaluates the
+gates of every request in flight set-based (``gates.evaluate_many``), so its query count
+does not grow with the requests, and it still writes the 拨付受阻 flag correctly under the
+version guard (a request a step moved meanwhile is left to that step)."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from etown.hub import hub
+from funds.models import DisbursementRequest, RequestKind, RequestStatus
+from funds.services.gates import gates_refresh
+from supervision.services.rectification import rectification_create
+
+from ..helpers import TODAY, new_request, only_checks
+
+pytestmark = pytest.mark.django_db
+
+# The checks the other apps registered (the funds tests' autouse fixture empties the hub).
+REGISTERED = list(hub.checks_for("disbursement"))
+IN_FLIGHT_STEPS = [RequestStatus.SUBMITTED, RequestStatus.OFFICE_APPROVED, RequestStatus.DEPARTMENT_APPROVED]
+
+
+def put_in_flight(request, status=RequestStatus.SUBMITTED):
+    """Move a draft into the queue without its step's gates (the sweep's input)."""
+    DisbursementRequest.objects.filter(pk=request.pk).update(status=status, submitted_at=timezone.now())
+    request.refresh_from_db()
+    return request
+
+
+def in_flight(demo, second_contract, n):
+    """``n`` requests in flight over three contracts of two counties (two contractors on
+    one e-town; a request of 安泽 written directly, with no materials), in the same few
+    shapes whatever ``n``, so that only their number differs."""
+    anze = demo.anze_etown.contracts.get()
+    made = []
+    for i in range(n):
+        kind = (RequestKind.PREPAYMENT, RequestKind.PROGRESS)[i % 2]
+        status = IN_FLIGHT_STEPS[i % len(IN_FLIGHT_STEPS)]
+        if i % 3 == 2:
+            request = DisbursementRequest.objects.create(etown=anze.etown, contract=anze, kind=kind,
+                                                         amount=Decimal("10000"), purpose="进度款", created_by=demo.system)
+        elif i % 3 == 1:
+            request = new_request(demo, kind=kind, amount=Decimal("10000"), contract=second_contract, by=demo.contractor2)
+        else:
+            request = new_request(demo, kind=kind, amount=Decimal("10000"))
+        made.append(put_in_flight(request, status))
+    return made
+
+
+def sweep_queries(today=TODAY):
+    """Queries of one sweep, after marking every request's flag stale (so that every
+    request is written, whatever the number)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert gates_refresh(today) == 0
+    return len(queries)
+
+
+def stale():
+    DisbursementRequest.objects.update(blocked_gates="过期标记", gates_checked_on=None)
+
+
+def overdue_item(demo, units, problem):
+    return rectification_create(etown=demo.etown, source="inspection", problem=problem, measures="整改", units=units,
+                                persons=[], deadline=TODAY - datetime.timedelta(days=2), by=demo.office)
+
+
+def test_it_runs_the_same_number_of_queries_for_2_and_for_10_requests(demo, second_contract):
+    """Issue 16: the sweep's query count does not grow with the requests in flight: 13
+    here for 2 as for 10 (it was 23 and 102 evaluated one by one). The requests; their
+    positions (one query: all are queued); materials; overrides; the hub checks' batch
+    forms (rectification 1, funds inspection 1 as no county asks for one, evaluation 2,
+    acceptance 1, acceptance basis 1: no progress payment names a stage acceptance); the
+    UPDATE of the changed (or of the unchanged) in a savepoint (3)."""
+    with only_checks(*REGISTERED):
+        overdue_item(demo, ["承办企业"], "专账凭证不全")
+        in_flight(demo, second_contract, 2)
+        stale()
+        few = sweep_queries()
+        few_rerun = sweep_queries()  # nothing changed: only the checked date is written
+        in_flight(demo, second_contract, 8)
+        stale()
+        many = sweep_queries()
+        many_rerun = sweep_queries()
+    assert DisbursementRequest.objects.filter(status__in=IN_FLIGHT_STEPS).count() == 10
+    assert not DisbursementRequest.objects.filter(gates_checked_on=None).exists()
+    assert (few, few_rerun) == (many, many_rerun) == (13, 13)
+
+
+def test_it_flags_each_request_and_leaves_one_moved_meanwhile_to_its_step(demo, second_contract, monkeypatch):
+    """The flag is per request (issue 11: the other contractor's overdue item does not
+    hold this one's money); a request a step moved while the sweep evaluated it (its
+    version changed) keeps what that step wrote; the rest get the day checked."""
+    from funds.services import gates as gate_service
+
+    with only_checks(*REGISTERED):
+        overdue_item(demo, [second_contract.contractor.name], "物流站点逾期未建成")
+        clear = put_in_flight(new_request(demo, kind=RequestKind.PREPAYMENT, amount=Decimal("10000")))
+        held = put_in_flight(new_request(demo, kind=RequestKind.PREPAYMENT, amount=Decimal("10000"),
+                                         contract=second_contract, by=demo.contractor2))
+        moved = put_in_flight(new_request(demo, kind=RequestKind.PREPAYMENT, amount=Decimal("20000"),
+                                          contract=second_contract, by=demo.contractor2))
+        DisbursementRequest.objects.filter(pk=clear.pk).update(blocked_gates="拨付依据的验收结论已生效")  # stale
+        evaluate_many = gate_service.gatekeeping.evaluate_many
+
+        def evaluate_while_a_step_moves_one(requests, **kwargs):
+            DisbursementRequest.objects.filter(pk=moved.pk).update(version=moved.version + 1)
+            return evaluate_many(requests, **kwargs)
+
+        monkeypatch.setattr(gate_service.gatekeeping, "evaluate_many", evaluate_while_a_step_moves_one)
+        gates_refresh(TODAY)
+    for request in (clear, held, moved):
+        request.refresh_from_db()
+    assert (clear.blocked_gates, clear.gates_checked_on) == ("", TODAY)
+    assert (held.blocked_gates, held.gates_checked_on) == ("无逾期或被退回的整改事项", TODAY)
+    assert (moved.blocked_gates, moved.gates_checked_on) == ("", None)  # left to its step
