@@ -99,6 +99,17 @@ def child():
               f"{time.perf_counter() - started:.1f} s ({connection.vendor})", flush=True)
     else:
         print(f"reusing the national data set (scale {scale()})", flush=True)
+    from supervision.models import Inspection
+
+    if not Inspection.objects.exists():  # a data set from before the inspections: add them
+        from bench.national_data import inspections
+
+        system = get_user_model().objects.get(username="bench-system")
+        started = time.perf_counter()
+        written = inspections(system.pk)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"  inspections: {written:,} in {time.perf_counter() - started:.1f} s", flush=True)
     _summary()
     http = os.environ.get("BENCH_NATIONAL_HTTP", "0")
     if http != "only":
@@ -211,11 +222,11 @@ def build(n_counties, marker):
 def _summary():
     from etown.models import ETown
     from funds.models import DisbursementRequest
-    from supervision.models import MonthlyReport, Rectification
+    from supervision.models import Inspection, MonthlyReport, Rectification
 
     print(f"data: {ETown.objects.count():,} e-towns, {MonthlyReport.objects.count():,} reports, "
-          f"{Rectification.objects.count():,} rectification items, {DisbursementRequest.objects.count():,} requests",
-          flush=True)
+          f"{Rectification.objects.count():,} rectification items, {Inspection.objects.count():,} inspections, "
+          f"{DisbursementRequest.objects.count():,} requests", flush=True)
     from bench.national_data import summary
 
     summary()

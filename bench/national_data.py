@@ -148,3 +148,38 @@ def history_rows(total):
         written += _insert(hist, values, source, [top, per_record, extra])
         remaining -= want
     return written
+
+
+def inspections(system_user_id):
+    """Inspections for the due list and the inspections sweep (000 §6, 001 §3): for every
+    e-town and planned category one every three months from 2023-12 to 2026-11, except
+    that one e-town in four stopped inspecting its funds in 2026 (so the list has overdue
+    rows to sort and the sweep something to send). About 70,000 rows at scale 1.
+    Returns the number written."""
+    from etown.models import ETown
+    from supervision.models import Inspection
+    from supervision.models.inspections import PLANNED_CATEGORIES
+
+    etown = ETown._meta.db_table
+    categories = ", ".join(f"('{c}')" for c in PLANNED_CATEGORIES)
+    values = {
+        "etown": "e.id",
+        "category": "c.category",
+        "inspected_on": "DATE '2023-12-10' + (g * 91)",
+        "methods": "'[\"实地考察\"]'::jsonb",
+        "agency": "NULL",
+        "other_inspectors": "''",
+        "summary": "'按计划开展检查'",
+        "construction_result": "'pass'",
+        "construction_remarks": "''",
+        "operation_result": "'pass'",
+        "operation_remarks": "''",
+        "funds_result": "'not_checked'",
+        "funds_remarks": "''",
+        "recorded_by": "%s",
+        "recorded_at": "TIMESTAMPTZ '2023-12-10 09:00+08' + g * INTERVAL '91 days'",
+    }
+    source = (f"{etown} e CROSS JOIN (VALUES {categories}) AS c (category) CROSS JOIN generate_series(0, 11) AS g "
+              "WHERE DATE '2023-12-10' + (g * 91) <= DATE '2026-11-20' "
+              "AND NOT (c.category = 'funds' AND mod(e.id, 4) = 0 AND DATE '2023-12-10' + (g * 91) >= DATE '2026-01-01')")
+    return _insert(Inspection, values, source, [system_user_id])

@@ -8,5 +8,7 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         # Navigation, e-town panels, reminder sweeps, checks … all registered in one place.
         from .hooks import register
+        from .selectors.inspection_due import connect
 
         register()
+        connect()  # the stored due states follow every write (issue 16)

@@ -207,6 +207,38 @@ class InspectionFinding(models.Model):
         return self.text[:40]
 
 
+class InspectionDue(models.Model):
+    """The due state of one e-town × planned category as computed for ``InspectionDueStamp
+    .computed_on`` (issue 16): a read model that selectors.inspection_due keeps, so the due
+    list pages, its counts, the dashboards and the daily sweep read indexed rows instead
+    of working out the periods of every e-town on every request. Never edited by hand:
+    every write is a refresh from ``selectors.inspections.DueTable``."""
+
+    etown = models.ForeignKey("etown.ETown", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField("检查类别", max_length=20, choices=InspectionCategory.choices)
+    interval = models.PositiveSmallIntegerField("检查频次", choices=Frequency.choices)
+    state = models.CharField("状态", max_length=10)
+    state_order = models.PositiveSmallIntegerField()
+    due_date = models.DateField("到期日")
+    last_date = models.DateField("上次检查", null=True)
+    prev_start = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查到期状态"
+        constraints = [models.UniqueConstraint(fields=["etown", "category"], name="inspection_due_once")]
+        indexes = [models.Index(fields=["state_order", "due_date"], name="inspection_due_order")]
+
+
+class InspectionDueStamp(models.Model):
+    """The day an e-town's ``InspectionDue`` rows were computed for. A write that changes
+    what they depend on (an inspection, a plan, the county's rule, the e-town's start)
+    deletes the stamp in its own transaction; a read finds the e-towns without today's
+    stamp and computes them again (selectors.inspection_due.ensure_fresh)."""
+
+    etown = models.OneToOneField("etown.ETown", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    computed_on = models.DateField(db_index=True)
+
+
 from .rectification import *  # noqa: E402,F401,F403
 from .rectification import __all__ as _rectification_all  # noqa: E402
 from .letters import *  # noqa: E402,F401,F403
@@ -214,6 +246,6 @@ from .letters import __all__ as _letters_all  # noqa: E402
 
 __all__ = [
     "InspectionCategory", "PLANNED_CATEGORIES", "Frequency", "InspectionMethod", "Judgement", "RULE_FIELDS",
-    "CountyInspectionRule", "InspectionPlan", "Inspection", "InspectionFinding",
+    "CountyInspectionRule", "InspectionPlan", "Inspection", "InspectionFinding", "InspectionDue", "InspectionDueStamp",
     *_rectification_all, *_letters_all,
 ]

@@ -26,6 +26,7 @@ from ..models import (
     InspectionCategory,
     InspectionPlan,
 )
+from .inspection_due import StoredDue
 
 DUE_SOON_DAYS = 7
 ACTIVE_PHASES = [ETown.Phase.PREPARATION, ETown.Phase.IMPLEMENTATION, ETown.Phase.EVALUATION, ETown.Phase.ACCEPTANCE]
@@ -163,18 +164,17 @@ _ORDER = "state_order, due_date, name, category"
 
 
 class DueTable:
-    """The due list as rows of dicts (``_COLUMNS``), computed by the database in one
+    """The due states as rows of dicts (``_COLUMNS``), computed by the database in one
     statement: every e-town × planned category with its effective frequency (its own
     plan row, else the county's rule, else the default), joined to the period bounds of
     ``today`` (constants), with two EXISTS for "inspected this period" and "inspected
-    last period". ``count()`` and a slice are one query each, so the list pages in SQL;
-    plain SQL because the ORM spends longer composing the equivalent than the database
-    spends running it."""
+    last period"; plain SQL because the ORM spends longer composing the equivalent than
+    the database spends running it. Its statement fills ``InspectionDue``
+    (selectors.inspection_due), which the lists and the sweep read."""
 
-    def __init__(self, etowns, today, states=None):
+    def __init__(self, etowns, today):
         self.db = etowns.db
         self.today = today
-        self.states = list(states or [])
         self._sql, self._params = self._build(etowns.order_by().values("pk"), today)
 
     def _build(self, base, today):
@@ -222,55 +222,25 @@ class DueTable:
         params = [*period_params, *category_params, *base_params, today, today, today, soon, soon]
         return sql, params
 
-    def _where(self):
-        if not self.states:
-            return "", []
-        return f" WHERE state IN ({', '.join(['%s'] * len(self.states))})", list(self.states)
+    @property
+    def sql(self):
+        """The statement of every row (``_COLUMNS``), unordered: what InspectionDue stores."""
+        return self._sql
+
+    @property
+    def params(self):
+        return list(self._params)
 
     def _fetch(self, sql, params):
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def count(self):
-        where, params = self._where()
-        return self._fetch(f"SELECT COUNT(*) FROM ({self._sql}) due{where}", self._params + params)[0][0]
-
-    def __len__(self):
-        return self.count()
-
-    def rows(self, offset=0, limit=None):
-        where, params = self._where()
-        sql = f"SELECT * FROM ({self._sql}) due{where} ORDER BY {_ORDER}"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        return [_typed(dict(zip(_COLUMNS, row))) for row in self._fetch(sql, self._params + params)]
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            start = key.start or 0
-            return self.rows(start, None if key.stop is None else key.stop - start)
-        return self.rows(key, 1)[0]
-
-    def __iter__(self):
-        return iter(self.rows())
-
-    def counts_by(self, state, level="etown"):
-        """{e-town id (level "etown") or county id (level "county"): rows in ``state``}: one
-        grouped query (the dashboards' 逾期未检查 per e-town and per county, issues 15/16)."""
-        if level == "county":
-            key, join = "e.county_id", f" JOIN {ETown._meta.db_table} e ON e.id = due.etown_id"
-        else:
-            key, join = "due.etown_id", ""
-        sql = f"SELECT {key}, COUNT(*) FROM ({self._sql}) due{join} WHERE due.state = %s GROUP BY {key}"
-        return dict(self._fetch(sql, self._params + [state]))
-
-    def counts(self):
-        """{state: rows}: one query."""
-        result = dict.fromkeys(STATE_ORDER, 0)
-        for state, n in self._fetch(f"SELECT state, COUNT(*) FROM ({self._sql}) due GROUP BY state", self._params):
-            result[state] = n
-        return result
+    def rows(self):
+        """Every row computed live, ordered like the list (what ``InspectionDue`` must
+        hold; the tests compare the two)."""
+        sql = f"SELECT * FROM ({self._sql}) due ORDER BY {_ORDER}"
+        return [_typed(dict(zip(_COLUMNS, row))) for row in self._fetch(sql, self._params)]
 
 
 def _typed(row):
@@ -282,9 +252,10 @@ def _typed(row):
 
 
 def due_table(etowns, today=None, states=None):
-    """The due list (``DueTable``), overdue first: a page of it is one COUNT and one
-    SELECT in the database."""
-    return DueTable(_etown_queryset(etowns), today or timezone.localdate(), states)
+    """The due list, overdue first, read from the stored states (``inspection_due
+    .StoredDue``, brought to ``today`` first): a page of it is one COUNT and one SELECT of
+    indexed rows in the database, and a count by state one grouped query."""
+    return StoredDue(_etown_queryset(etowns), today or timezone.localdate(), DueTable, states)
 
 
 def due_counts(etowns, today=None):

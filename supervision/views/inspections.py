@@ -19,7 +19,7 @@ from ..models import CountyInspectionRule, Inspection, InspectionCategory, Inspe
 from ..permissions import can_open_rectification, can_record_inspection, can_see_inspections, can_supervise
 from ..selectors.inspections import (
     ACTIVE_PHASES,
-    due_counts,
+    STATE_ORDER,
     due_rows,
     due_table,
     effective_plans,
@@ -42,8 +42,11 @@ def inspection_due_list(request):
     today = timezone.localdate()
     state = request.GET.get("state", "")
     etowns = visible_etowns(request.user).select_related("county").filter(phase__in=ACTIVE_PHASES)
-    counts = due_counts(etowns, today)  # one query; the list pages in SQL (issue 16)
-    page = paginate(request, due_table(etowns, today, states=[state] if state in counts else None))
+    # The stored due states (issue 16): brought to today, counted by state in one query
+    # (which also gives the paginator its count), and one page read in SQL.
+    table = due_table(etowns, today, states=[state] if state in STATE_ORDER else None)
+    counts = table.counts()
+    page = paginate(request, table)
     page.object_list = rows_from(page.object_list)
     recent = (
         Inspection.objects.filter(etown__in=visible_etowns(request.user))

@@ -24,8 +24,8 @@ def test_it_counts_the_states_in_one_query_that_agrees_with_the_rows(demo, djang
     _more_etowns(demo, 6, "a")
     inspect(demo, etown=demo.etown, category="funds", on=D(2026, 10, 9))
     etowns = ETown.objects.filter(phase__in=ACTIVE_PHASES)
-    rows = due_rows(etowns, DAY)
-    with django_assert_num_queries(1):
+    rows = due_rows(etowns, DAY)  # brings the stored states to DAY
+    with django_assert_num_queries(2):  # the stamps are DAY's (one query), the counts (one)
         counts = due_counts(etowns, DAY)
     assert counts == {s: sum(1 for r in rows if r.state == s) for s in STATE_ORDER}
     assert counts["done"] and counts["overdue"]  # both kinds are present in the data
@@ -35,12 +35,17 @@ def test_it_counts_the_states_in_one_query_that_agrees_with_the_rows(demo, djang
 
 def test_it_pages_the_due_list_in_sql_in_a_fixed_number_of_queries(demo, django_assert_num_queries):
     etowns = ETown.objects.filter(phase__in=ACTIVE_PHASES)
+    due_table(etowns, DAY)
     for tag in ("b", "c"):  # a few e-towns, then many more
-        with django_assert_num_queries(3):  # count, one page, the page's e-towns
+        # The stamps are DAY's, the counts by state (the paginator's count too), one page,
+        # the page's e-towns.
+        with django_assert_num_queries(4):
             table = due_table(etowns, DAY)
+            counts = table.counts()
             total = table.count()
             page = rows_from(table[:20])
-        assert len(page) == min(total, 20)
+        assert len(page) == min(total, 20) and total == sum(counts.values())
         _more_etowns(demo, 12, tag)
+        due_table(etowns, DAY)  # the new e-towns' states are computed (test_due_store.py)
     overdue = due_table(etowns, DAY, states=["overdue"])
     assert {r["state"] for r in overdue} == {"overdue"} and overdue.count() == due_counts(etowns, DAY)["overdue"]

@@ -18,10 +18,11 @@ def test_it_lists_due_inspections_in_a_fixed_number_of_queries(demo, client_for,
 
     c = client_for(demo.office)
     c.get("/supervision/inspections/")  # warm-up (content types)
-    # 1 session, 2 user, 3 memberships, 4 the counts by state (one aggregate), 5-6 the
-    # page of due rows (count and select, in SQL: issue 16), 7 the page's e-towns with
-    # county, 8 unread notifications, 9 office counties (rule buttons), 10 recent
-    # inspections. The session is not saved again within the minute (issue 16).
+    # 1 session, 2 user, 3 memberships, 4 the stored due states are today's (issue 16),
+    # 5 the counts by state (one aggregate, also the paginator's count), 6 the page of
+    # due rows (in SQL), 7 the page's e-towns with county, 8 unread notifications,
+    # 9 office counties (rule buttons), 10 recent inspections. The session is not saved
+    # again within the minute (issue 16).
     for _ in range(2):
         with django_assert_num_queries(10):
             assert c.get("/supervision/inspections/").status_code == 200
@@ -29,6 +30,7 @@ def test_it_lists_due_inspections_in_a_fixed_number_of_queries(demo, client_for,
             services.etown_create(county=demo.linyi, by=demo.system, name=f"测试e镇{_}-{n}", leading_industries="水果",
                                   planned_investment=1000, phase="implementation", implementation_start=D(2026, 1, 1))
             inspect(demo, etown=demo.etown)
+        c.get("/supervision/inspections/")  # the changed e-towns' states are computed (test_due_store.py)
 
 
 # Pages --------------------------------------------------------------------------------------------------
