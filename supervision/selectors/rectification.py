@@ -161,7 +161,7 @@ def ledger(user, *, today, etown=None, status="", source="", unit="", overdue=""
         else:
             qs = qs.filter(escalation_level=wanted)
     if q:
-        qs = qs.filter(Q(problem__icontains=q) | Q(measures__icontains=q) | Q(ref=q))
+        qs = qs.filter(Q(problem__icontains=q) | Q(measures__icontains=q) | Q(ref=q) | Q(etown__name__icontains=q))
     if overdue == "1":
         qs = qs.filter(overdue_q(today))
     elif overdue == "0":

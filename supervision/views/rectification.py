@@ -50,6 +50,17 @@ def _filters(request):
     }
 
 
+ETOWN_OPTIONS = 100
+
+
+def _etown_options(user):
+    """The e-towns of the 项目 filter, or None over a wider scope (a province's or the
+    country's: a list of 1,500 options is neither usable nor cheap, issue 16); there the
+    关键词 box finds a project by name."""
+    options = list(visible_etowns(user).order_by("name").only("pk", "name")[:ETOWN_OPTIONS + 1])
+    return options if len(options) <= ETOWN_OPTIONS else None
+
+
 def _ledger_page(request, *, etown=None):
     today = timezone.localdate()
     filters = _filters(request)
@@ -70,7 +81,7 @@ def _ledger_page(request, *, etown=None):
         "querystring": querystring_without_page(request),
         "today": today,
         "etown": etown,
-        "etowns": None if etown else visible_etowns(request.user).order_by("name").only("pk", "name"),
+        "etowns": None if etown else _etown_options(request.user),
     }
     if etown is not None:
         context["can_manage"] = perms.can_supervise(request.user, etown)
