@@ -15,8 +15,8 @@ from .demo import seed_stage_acceptance
 from .demo_more import seed_acceptance_more
 from .models import AcceptanceApplication, AcceptanceReview, Evaluation
 from .permissions import can_apply_acceptance, can_export_dossier, can_record_evaluation
+from .selectors.figures import application_figures
 from .selectors import applications as application_selectors
-from .selectors import conclusions as conclusion_selectors
 from .selectors import evaluations as evaluation_selectors
 from .selectors import regional as evaluation_regional
 from .selectors.dossier import acceptance_documents, registry_documents
@@ -129,16 +129,17 @@ def register():
     # The check that money follows a counted acceptance (payment_basis_gate) is registered
     # by funds.hooks, which knows each county's chain policy.
     for metric in (
-        Metric("acceptance_leader", "待领导小组审批的验收结论", conclusion_selectors.awaiting_leader, group="评价验收",
-               order=64, url_name="acceptance:application_list", tone="warning"),
-        Metric("acceptance_filing", "验收待报备", conclusion_selectors.awaiting_filing, group="评价验收", order=65,
-               url_name="acceptance:application_list", tone="warning"),
-        Metric("acceptance_pending", "待验收申请", application_selectors.count_pending, group="评价验收", order=60,
+        # Five figures of one table, one query (issue 16).
+        Metric("acceptance_leader", "待领导小组审批的验收结论", source=application_figures, field="awaiting_leader",
+               group="评价验收", order=64, url_name="acceptance:application_list", tone="warning"),
+        Metric("acceptance_filing", "验收待报备", source=application_figures, field="awaiting_filing", group="评价验收",
+               order=65, url_name="acceptance:application_list", tone="warning"),
+        Metric("acceptance_pending", "待验收申请", source=application_figures, field="pending", group="评价验收", order=60,
                url_name="acceptance:application_list"),
-        Metric("acceptance_overdue", "超期未验收", application_selectors.count_overdue, group="评价验收", order=61,
+        Metric("acceptance_overdue", "超期未验收", source=application_figures, field="overdue", group="评价验收", order=61,
                url_name="acceptance:application_list", tone="danger"),
-        Metric("acceptance_rectifying", "验收整改中", application_selectors.count_rectifying, group="评价验收", order=62,
-               url_name="acceptance:application_list", tone="warning"),
+        Metric("acceptance_rectifying", "验收整改中", source=application_figures, field="rectifying", group="评价验收",
+               order=62, url_name="acceptance:application_list", tone="warning"),
         Metric("evaluation_results", "中期绩效评价结果", evaluation_selectors.evaluation_results, group="评价验收", order=63,
                url_name="acceptance:evaluation_list"),
     ):

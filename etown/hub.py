@@ -72,15 +72,28 @@ class Check:
 class Metric:
     """A figure for the county dashboard. ``func(county_ids)`` gets the set of county
     ids the viewer may see (None: the whole province) and returns a number, or a dict
-    {label: number} for a chart series. ``url_name`` links to the list behind it."""
+    {label: number} for a chart series. ``url_name`` links to the list behind it.
+
+    Figures read from one table may share one query (issue 16, as ``Breakdown`` does):
+    ``source(county_ids)`` returns a dict of several figures and ``field`` names this
+    one's; the dashboard calls each source once. ``func`` then defaults to the source's
+    field, so a metric reads the same alone or beside its siblings."""
 
     key: str
     label: str
-    func: Callable
+    func: Callable | None = None
     group: str = "概况"
     order: int = 100
     url_name: str = ""
     tone: str = "primary"  # Bootstrap tone when the figure is non-zero (danger for overdue)
+    source: Callable | None = None
+    field: str = ""
+
+    def __post_init__(self):
+        if self.func is None:
+            if self.source is None or not self.field:
+                raise ValueError(f"metric {self.key}: give func, or source and field")
+            object.__setattr__(self, "func", lambda county_ids: self.source(county_ids)[self.field])
 
 
 @dataclass

@@ -26,7 +26,6 @@ from . import demo
 from .exports.approval_form import approval_form_pdf
 from .exports.ledger import clawbacks_workbook, write_assets, write_ledger
 from .models import (
-    IN_FLIGHT,
     Asset,
     ChangeRequest,
     Clawback,
@@ -115,7 +114,7 @@ def metric_money(county_ids):
 
 
 def metric_in_flight(county_ids):
-    return DisbursementRequest.objects.filter(_in_counties(county_ids), status__in=IN_FLIGHT).count()
+    return dashboard.request_figures(county_ids)["in_flight"]
 
 
 def metric_clawed_back(county_ids):
@@ -297,13 +296,13 @@ def register():
                                          field=field))
     # Issue 15: payments held by a failing gate, per county and e-town and in total.
     hub.register_breakdown(Breakdown("blocked_payments", "拨付受阻", dashboard.blocked_by, order=13, tone="danger"))
-    hub.register_metric(Metric("funds_blocked", "拨付受阻的申请", dashboard.blocked_count, group="专项资金", order=43,
-                               url_name="funds:request_list", tone="danger"))
+    hub.register_metric(Metric("funds_blocked", "拨付受阻的申请", source=dashboard.request_figures, field="blocked",
+                               group="专项资金", order=43, url_name="funds:request_list", tone="danger"))
     register_sweep("funds_gates_refresh", gates_refresh)
     hub.register_metric(Metric("funds_money", "专项资金（万元）", metric_money, group="专项资金", order=40,
                                url_name="funds:home"))
-    hub.register_metric(Metric("funds_in_flight", "审批中的拨付申请", metric_in_flight, group="专项资金", order=41,
-                               url_name="funds:request_list"))
+    hub.register_metric(Metric("funds_in_flight", "审批中的拨付申请", source=dashboard.request_figures, field="in_flight",
+                               group="专项资金", order=41, url_name="funds:request_list"))
     hub.register_metric(Metric("funds_clawed_back", "已追回资金（万元）", metric_clawed_back, group="专项资金", order=42,
                                url_name="funds:home", tone="danger"))
     # 004 附件2 第十二条3; 附件3 第五条（一）、第八条（二）: a progress payment rests on a

@@ -10,6 +10,7 @@ A row is a plain dict; the review form shows one line per row and the service st
 them as ChecklistItem. Rows are keyed ("task-12", "indicator-3", "condition-assets") so
 a posted form is matched to rows rebuilt on the server, never to ids sent by the browser.
 """
+from django.db.models import Q
 from django.utils import timezone
 
 from etown.models import Role
@@ -101,20 +102,27 @@ def _in_counties(qs, county_ids, field="etown__county_id"):
     return qs if county_ids is None else qs.filter(**{f"{field}__in": county_ids})
 
 
+# The dashboard's figures of applications (acceptance.selectors.figures counts them in
+# one query, issue 16).
+PENDING = Q(status=AcceptanceApplication.Status.SUBMITTED)
+RECTIFYING = Q(status=AcceptanceApplication.Status.RECTIFYING)
+
+
+def overdue_q(today):
+    """Submitted and past the office's deadline to conclude (超期未验收)."""
+    return PENDING & Q(due_on__lt=today)
+
+
 def count_pending(county_ids):
-    return _in_counties(AcceptanceApplication.objects.filter(status=AcceptanceApplication.Status.SUBMITTED), county_ids).count()
+    return _in_counties(AcceptanceApplication.objects.filter(PENDING), county_ids).count()
 
 
 def count_overdue(county_ids):
-    qs = AcceptanceApplication.objects.filter(
-        status=AcceptanceApplication.Status.SUBMITTED, due_on__lt=timezone.localdate()
-    )
-    return _in_counties(qs, county_ids).count()
+    return _in_counties(AcceptanceApplication.objects.filter(overdue_q(timezone.localdate())), county_ids).count()
 
 
 def count_rectifying(county_ids):
-    qs = AcceptanceApplication.objects.filter(status=AcceptanceApplication.Status.RECTIFYING)
-    return _in_counties(qs, county_ids).count()
+    return _in_counties(AcceptanceApplication.objects.filter(RECTIFYING), county_ids).count()
 
 
 def due_soon_for_office(user, today=None, limit=5):

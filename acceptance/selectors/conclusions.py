@@ -9,7 +9,7 @@ funds names the stage acceptance a progress payment rests on
 check reads the request's ``kind``, ``contract_id`` and ``stage_acceptance_id`` by the
 values funds stores ("prepayment", "progress", "retention").
 """
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from ..models import AcceptanceApplication, AcceptanceReview, ResultObjection, ResultStage
 
@@ -102,15 +102,19 @@ def _basis(request, stages, finals):
     return True, "预付款按合同约定拨付，不以验收为前提（安泽办法第九条）。"
 
 
+# Passed opinions waiting for the leading group; counted acceptances not yet filed with
+# city and province (附件2 第十七条). Dashboard figures (acceptance.selectors.figures).
+AWAITING_LEADER = Q(status=A.Status.PASSED, result_stage=ResultStage.LEADER)
+AWAITING_FILING = Q(status=A.Status.PASSED, result_stage=ResultStage.COUNTED, filed_on__isnull=True)
+
+
 def awaiting_leader(county_ids):
-    """Passed opinions waiting for the leading group (dashboard figure)."""
-    qs = A.objects.filter(status=A.Status.PASSED, result_stage=ResultStage.LEADER)
+    qs = A.objects.filter(AWAITING_LEADER)
     return (qs if county_ids is None else qs.filter(etown__county_id__in=county_ids)).count()
 
 
 def awaiting_filing(county_ids):
-    """Counted acceptances not yet filed with city and province (附件2 第十七条)."""
-    qs = A.objects.filter(status=A.Status.PASSED, result_stage=ResultStage.COUNTED, filed_on__isnull=True)
+    qs = A.objects.filter(AWAITING_FILING)
     return (qs if county_ids is None else qs.filter(etown__county_id__in=county_ids)).count()
 
 

@@ -35,12 +35,15 @@ def _metric_url(metric):
 def _metrics(county_ids):
     """Hub metrics grouped by their ``group``: {group: {"numbers": [...], "charts": [...]}};
     a number becomes a card, a dict {label: number} a bar chart."""
-    groups = OrderedDict()
+    groups, sources = OrderedDict(), {}
     for metric in hub.metrics:
-        if county_ids is None:  # the whole country: a short-lived cache (``national_cached``)
-            value = national_cached(f"metric:{metric.key}", lambda metric=metric: metric.func(None))
+        if metric.source is not None:  # figures of one table: one query for all of them
+            if metric.source not in sources:
+                sources[metric.source] = _figure(metric.source, county_ids,
+                                                 f"metric-source:{metric.source.__module__}.{metric.source.__qualname__}")
+            value = sources[metric.source][metric.field]
         else:
-            value = metric.func(county_ids)
+            value = _figure(metric.func, county_ids, f"metric:{metric.key}")
         entry = {"metric": metric, "url": _metric_url(metric)}
         if isinstance(value, dict):
             entry["chart"] = {"type": "bar", "title": metric.label, "labels": [str(k) for k in value],
@@ -51,6 +54,14 @@ def _metrics(county_ids):
         group = groups.setdefault(metric.group, {"numbers": [], "charts": []})
         group["charts" if "chart" in entry else "numbers"].append(entry)
     return groups
+
+
+def _figure(func, county_ids, key):
+    """``func(county_ids)``; for the whole country through a short-lived cache
+    (``national_cached``)."""
+    if county_ids is None:
+        return national_cached(key, lambda: func(None))
+    return func(county_ids)
 
 
 def _plain(value):

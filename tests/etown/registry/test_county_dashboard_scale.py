@@ -84,3 +84,21 @@ def test_it_keeps_the_national_aggregates_briefly_and_computes_every_narrower_sc
     assert _queries(national, url) > cached  # computed again once the cache is gone
     assert _queries(office, url) == county  # never cached
     cache.clear()
+
+
+def test_it_reads_the_figures_of_one_table_in_one_query(demo):
+    """Metrics that share a ``source`` (issue 16): the five acceptance figures, the two
+    of requests in flight and the three of rectification items are one query each, and
+    each reads alone what it reads beside its siblings."""
+    from etown.views.county_dashboard import _metrics
+
+    with CaptureQueriesContext(connection) as captured:
+        groups = _metrics({demo.linyi.pk})
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in captured.captured_queries if " FROM " in q["sql"]]
+    assert tables.count('"acceptance_acceptanceapplication"') == 1
+    assert tables.count('"funds_disbursementrequest"') == 1
+    shown = {e["metric"].key: e.get("value") for g in groups.values() for e in g["numbers"]}
+    sourced = [m for m in hub.metrics if m.source is not None]
+    assert len(sourced) >= 10
+    for metric in sourced:
+        assert metric.func({demo.linyi.pk}) == shown[metric.key], metric.key
