@@ -16,9 +16,9 @@ must contain "bench"), built once per scale and reused (``BENCH_NATIONAL_REBUILD
 build it again), in a child process so that its settings are its own. Pages are served
 in-process by Django's test client with production-like settings (DEBUG off, persistent
 connections); ``BENCH_NATIONAL_REPEAT`` requests per page (default 15).
-``BENCH_NATIONAL_HTTP=1`` also serves the app under gunicorn with production settings
-and measures the pages over HTTP (bench/national_http.py); ``=only`` measures over HTTP
-only. ``BENCH_NATIONAL_PAGES`` (comma-separated labels, e.g. "home dashboard,county dashboard")
+The pages are then served under gunicorn with production settings and measured over
+HTTP (bench/national_http.py); ``BENCH_NATIONAL_HTTP=0`` skips that, ``=only`` measures
+over HTTP only. ``BENCH_NATIONAL_PAGES`` (comma-separated labels, e.g. "home dashboard,county dashboard")
 measures only those pages beside the bare view; ``BENCH_NATIONAL_SWEEPS=0`` skips the sweeps.
 """
 import os
@@ -111,7 +111,7 @@ def child():
             cursor.execute("ANALYZE")
         print(f"  inspections: {written:,} in {time.perf_counter() - started:.1f} s", flush=True)
     _summary()
-    http = os.environ.get("BENCH_NATIONAL_HTTP", "0")
+    http = os.environ.get("BENCH_NATIONAL_HTTP", "1")
     if http != "only":
         pages()
     if http in ("1", "only"):
