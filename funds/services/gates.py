@@ -59,6 +59,7 @@ def gates_refresh(today, calendar=None):
                                    output_field=CharField()),
                 gates_checked_on=today,
             )
-        if unchanged:
-            DisbursementRequest.objects.filter(pk__in=unchanged).update(gates_checked_on=today)
+        if unchanged:  # a rerun the same day writes nothing
+            DisbursementRequest.objects.filter(pk__in=unchanged).exclude(gates_checked_on=today).update(
+                gates_checked_on=today)
     return 0

@@ -110,6 +110,9 @@ def blocking_items_by_contract(contract_ids, today):
         .annotate(for_contract=F("etown__contracts__pk"), for_contractor=F("etown__contracts__contractor_id"))
         .filter(for_contract__in=result)
     )
+    # Only what the check's reason reads (status, deadline, submission, the problem's
+    # words): the sweep reads thousands of items.
+    qs = qs.only("pk", "etown_id", "status", "due_date", "submitted_on", "problem")
     for item in scope_items_to_company(qs, OuterRef("for_contractor")).order_by("due_date", "pk"):
         result[item.for_contract].append(item)
     return result
