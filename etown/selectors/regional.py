@@ -10,6 +10,7 @@ from django.db.models import Count
 from ..hub import hub
 from ..models import County, ETown
 from ..permissions import county_scope
+from ..templatetags.portal import wan
 
 
 def region_counties(user, province=""):
@@ -66,7 +67,21 @@ def table(level, objects):
     labels = OrderedDict(ETown.Phase.choices)
     rows = []
     for o in objects:
-        cells = [{"breakdown": b, "value": values.get(o.pk)} for b, values in columns]
+        cells = [_cell(b, values.get(o.pk)) for b, values in columns]
         phases = [(labels[p], n) for p, n in sorted(phase_counts.get(o.pk, {}).items(), key=lambda x: list(labels).index(x[0]))]
         rows.append({"object": o, "cells": cells, "phases": phases})
     return [b for b, _ in columns], rows
+
+
+def _cell(breakdown, value):
+    """One cell, with what the tables print worked out here rather than in the template
+    (issue 16: a page of 30 e-towns × 10 columns spent more time in template lookups
+    than in the database): a count without rows is 0, money is in 万元."""
+    if value is None:
+        text = "0" if breakdown.kind == "count" else "—"
+    elif breakdown.kind == "money":
+        text = wan(value)
+    else:
+        text = str(value)
+    return {"breakdown": breakdown, "value": value, "key": breakdown.key, "label": breakdown.label, "text": text,
+            "numeric": breakdown.kind != "text", "danger": bool(value) and breakdown.tone == "danger"}
