@@ -106,6 +106,12 @@ class StoredDue:
         self._qs = self._all.filter(state__in=self.states) if self.states else self._all
         self._counts = None
 
+    def narrowed(self, narrow):
+        """The same list with ``narrow(queryset)`` applied to its rows (a sweep leaves out
+        what it reminded of before)."""
+        self._qs, self._counts = narrow(self._qs), None
+        return self
+
     def count(self):
         """Rows in the chosen states: from ``counts()`` when it was read (a list page reads
         both: one query, not two)."""

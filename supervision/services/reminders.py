@@ -1,7 +1,8 @@
 """The daily sweeps of inspections, rectification and letters (registered with
 etown.notifications.register_sweep; run by the one periodic task and by
 ``manage.py run_reminders``). Each reminder goes out once per (item, kind, due date)."""
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, OuterRef, Value, When
+from django.db.models.functions import Concat
 from django.urls import reverse
 
 from etown import workdays
@@ -10,7 +11,7 @@ from etown.notifications import Due, remind_many
 from etown.recipients import agency_users_by_etown, contractor_users_by_etown, staff_by_county
 
 from ..models import Rectification, overdue_q
-from ..selectors.inspections import ACTIVE_PHASES, due_rows
+from ..selectors.inspections import ACTIVE_PHASES, due_table, rows_from
 from ..selectors.scope import item_companies, staff_by_company
 from .letters import letters_draft_overdue
 
@@ -23,7 +24,14 @@ def sweep_inspections_due(today, calendar):
     e-town's assigned agencies. Set-based (issue 16): the due rows come from the
     database, the people in four queries, and the reminders go out in one batch."""
     etowns = ETown.objects.filter(status=ETown.Status.ACTIVE, phase__in=ACTIVE_PHASES)
-    rows = due_rows(etowns, today, states=["due_soon", "overdue"])
+    # Only the rows not reminded of before (their key as ``Due.of(etown)`` writes it): a
+    # rerun reads nothing more.
+    kind = Case(When(state="due_soon", then=Concat(Value("inspection_due:"), "category")),
+                default=Concat(Value("inspection_overdue:"), "category"))
+    sent = Reminder.objects.filter(item_type=f"{ETown._meta.app_label}.{ETown._meta.model_name}",
+                                   item_id=OuterRef("etown_id"), kind=OuterRef("kind"), due_date=OuterRef("due_date"))
+    rows = rows_from(due_table(etowns, today, states=["due_soon", "overdue"]).narrowed(
+        lambda qs: qs.annotate(kind=kind).exclude(Exists(sent))))
     offices = staff_by_county({r.etown.county_id for r in rows}, Role.OFFICE)
     agencies = agency_users_by_etown({r.etown.pk for r in rows})
     dues = []
