@@ -1,5 +1,8 @@
-"""Browser test of the regional dashboard (issue 16): the province's 商务厅 official signs
-in, sees exactly their province's counties, drills down to a county and opens an e-town."""
+"""Browser tests of the wide scopes (issue 16): the province's 商务厅 official signs in,
+sees exactly their province's counties on the regional dashboard, drills down to a county
+and opens an e-town; and finds a project by name in the province's rectification ledger."""
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -25,3 +28,30 @@ def test_it_takes_a_province_official_from_the_province_to_an_etown(page, e2e_de
     expect(page.get_by_test_id("etown-name")).to_have_text("临猗新城涑水e镇")
     # Read-only: the province does not edit a county's e-town.
     expect(page.get_by_role("link", name="编辑")).to_have_count(0)
+
+
+def test_it_finds_a_project_by_name_in_the_provinces_ledger(page, e2e_demo, monkeypatch):
+    """Over a wide scope the ledger offers no list of every e-town (issue 16); the
+    province official types a project's name in the keyword box instead."""
+    from django.contrib.auth import get_user_model
+
+    from etown.models import ETown
+    from supervision.services.rectification import rectification_create
+    from supervision.views import rectification as views
+
+    office = get_user_model().objects.get(username="office")
+    for name, problem in (("临猗新城涑水e镇", "物流站点未建成"), ("临猗县电子商务进农村综合示范项目", "培训未开展")):
+        rectification_create(etown=ETown.objects.get(name=name), source="inspection", problem=problem, measures="措施",
+                             units=["临猗县商务局"], persons=["陈涛"], deadline=datetime.date.today(), by=office)
+    monkeypatch.setattr(views, "ETOWN_OPTIONS", 2)  # the province sees four: “too many” for this test
+    login(page, "province")
+    page.goto(page.base_url + "/supervision/rectifications/")
+    filters = page.get_by_test_id("ledger-filters")
+    expect(filters.locator("#f-etown")).to_have_count(0)
+    expect(page.get_by_test_id("ledger-table")).to_contain_text("培训未开展")
+    filters.get_by_label("关键词").fill("涑水")
+    filters.get_by_role("button", name="筛选").click()
+    table = page.get_by_test_id("ledger-table")
+    expect(table).to_contain_text("物流站点未建成")
+    expect(table).not_to_contain_text("培训未开展")
+    page.screenshot(path="/tmp/issue16_ledger_search.png", full_page=True)
