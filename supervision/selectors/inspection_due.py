@@ -15,9 +15,11 @@ without a stamp for ``today`` (new, changed, or computed on another day), and on
 are computed again (one DELETE, one INSERT … SELECT from DueTable's statement, one upsert
 of stamps), under a lock so that two requests at midnight do not both do it. A write
 that changes what the rows depend on deletes the stamps of the e-towns concerned in its
-own transaction (``invalidate``, wired to the models' signals in hooks.py, so the
-services, the admin and imports all count), so a committed change is never read stale,
-and the daily sweep's read brings every e-town to the new day.
+own transaction (``invalidate``, wired to the models' signals by ``connect``, so the
+services, the admin and every save count), so a committed change is never read stale,
+and the daily sweep's read brings every e-town to the new day. Signals do not see
+``QuerySet.update()`` or ``bulk_create()`` of inspections, plans or rules: no code
+writes them so, and one that did would call ``invalidate`` itself.
 """
 from django.db import connections, router, transaction
 from django.db.models import Count, F, QuerySet
