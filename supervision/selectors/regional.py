@@ -1,14 +1,14 @@
 """Overdue rectification items and late monthly reports per county and per e-town, for
 the regional dashboard (issue 16). One page of the table, a fixed number of queries."""
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists
 from django.utils import timezone
 
 from etown.models import County, ETown
 from etown.workdays import WorkCalendar
 
-from ..models import MonthlyReport, Rectification, overdue_q
+from ..models import Rectification, overdue_q
 from .inspections import ACTIVE_PHASES, due_table
-from .reports import RECEIVED, last_day_of_month, latest_due_month, reporting_etowns
+from .reports import last_day_of_month, latest_due_month, missing_contracts, reporting_etowns
 
 
 def _grouped(qs, level):
@@ -44,7 +44,7 @@ def count_overdue_inspections(county_ids, *, today=None):
 
 
 def late_reports_by(level, ids, *, today=None, calendar=None):
-    """E-towns whose latest due monthly report has not been received (高平 000 §5(2);
+    """E-towns with a contract whose latest due monthly report has not been received (高平 000 §5(2);
     临猗 004 附件4 一(二)): one query for the counties' report days, one per distinct day."""
     today = today or timezone.localdate()
     calendar = calendar or WorkCalendar()
@@ -62,11 +62,12 @@ def late_reports_by(level, ids, *, today=None, calendar=None):
     result = {}
     key = "county_id" if level == "county" else "pk"
     for month, county_ids in by_month.items():
-        received = MonthlyReport.objects.filter(etown=OuterRef("pk"), period=month, status__in=RECEIVED)
+        # Late while any of its contractors owes the month (issue 11: each contractor files
+        # its own report), as the dashboard's figure counts (reports.count_overdue).
         late = (
             reporting_etowns(etowns.filter(county_id__in=county_ids))
             .filter(reporting_start__lte=last_day_of_month(month))
-            .exclude(Exists(received))
+            .filter(Exists(missing_contracts(month)))
         )
         for target, n in late.order_by().values_list(key).annotate(n=Count("pk")):
             result[target] = result.get(target, 0) + n

@@ -168,3 +168,21 @@ def test_it_charts_each_contractors_own_accepted_figures(demo, second_contract, 
     assert retail == {f"{demo.contract.number} {demo.contract.contractor.name}": [2600.0],
                       "LY-EZ-2026-02 临猗县供销电商服务有限公司": [400.0]}
     assert "临猗县供销电商服务有限公司" in page.content.decode()
+
+
+def test_it_counts_an_etown_late_while_one_of_its_contractors_owes_the_month(demo, second_contract, today):
+    """The dashboards' 逾期未报月报 column and figure agree, per contract (issue 11): the
+    e-town is late while one of its two contractors has not filed October's report."""
+    from supervision.selectors import regional
+    from supervision.selectors.reports import count_overdue
+
+    report = filled_report(demo.etown, demo.contractor, OCTOBER)
+    services.monthly_report_submit(report=report, by=demo.contractor, today=TODAY)
+    assert regional.late_reports_by("etown", [demo.etown.pk], today=TODAY).get(demo.etown.pk) == 1
+    by_county = regional.late_reports_by("county", [demo.linyi.pk], today=TODAY)
+    assert by_county[demo.linyi.pk] == count_overdue({demo.linyi.pk}, today=TODAY)
+    second = filled_report(demo.etown, demo.contractor2, OCTOBER)
+    services.monthly_report_submit(report=second, by=demo.contractor2, today=TODAY)
+    assert not regional.late_reports_by("etown", [demo.etown.pk], today=TODAY).get(demo.etown.pk)
+    by_county = regional.late_reports_by("county", [demo.linyi.pk], today=TODAY)
+    assert by_county.get(demo.linyi.pk, 0) == count_overdue({demo.linyi.pk}, today=TODAY)
