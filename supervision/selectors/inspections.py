@@ -137,8 +137,9 @@ class DueRow:
 
 
 # Due states in the database (issue 16): one row per e-town × planned category, computed
-# by the database with the periods of ``today`` as constants, so the counts are one query
-# and the due list pages in SQL whatever the number of e-towns.
+# by the database with the periods of ``today`` as constants (``DueTable``) and stored
+# (selectors.inspection_due), so the counts are one query and the due list pages in SQL
+# whatever the number of e-towns.
 
 STATE_ORDER = {"overdue": 0, "due_soon": 1, "due": 2, "done": 3}
 _INTERVALS = [f.value for f in Frequency if f.value]
@@ -259,7 +260,8 @@ def due_table(etowns, today=None, states=None):
 
 
 def due_counts(etowns, today=None):
-    """{state: number of e-town × category rows}: one query."""
+    """{state: number of e-town × category rows}: one query (after the one that checks
+    the stored states are today's)."""
     return due_table(etowns, today).counts()
 
 
@@ -281,8 +283,9 @@ def rows_from(table_rows):
 
 def due_rows(etowns, today=None, states=None):
     """Every planned category of ``etowns`` with its state on ``today``, overdue first
-    (the whole table: for one e-town's page or a sweep; lists page ``due_table``). Two
-    queries whatever the number of e-towns."""
+    (the whole table: for one e-town's page or a sweep; lists page ``due_table``). Three
+    queries whatever the number of e-towns (the stored states are today's, the rows,
+    their e-towns)."""
     return rows_from(due_table(etowns, today, states))
 
 

@@ -30,8 +30,8 @@ def _inspected_etowns(level, ids):
 
 def overdue_inspections_by(level, ids, *, today=None):
     """逾期未检查 (issue 15): planned inspections (e-town × category) whose last period
-    passed without one (000 §6(一); 004 附件4 一(三)), from the due states the database
-    computes (``due_table``): one grouped query."""
+    passed without one (000 §6(一); 004 附件4 一(三)), from the stored due states
+    (``due_table``): the check that they are today's, and one grouped query."""
     return due_table(_inspected_etowns(level, ids), today).counts_by("overdue", level)
 
 
