@@ -113,10 +113,6 @@ def metric_money(county_ids):
     return {label: (totals[key] / WAN).quantize(Decimal("0.01")) for label, key in labels.items()}
 
 
-def metric_in_flight(county_ids):
-    return dashboard.request_figures(county_ids)["in_flight"]
-
-
 def metric_clawed_back(county_ids):
     total = Clawback.objects.filter(_in_counties(county_ids), kind=ClawbackKind.CLAWBACK).aggregate(s=Sum("amount"))["s"]
     return ((total or Decimal(0)) / WAN).quantize(Decimal("0.01"))

@@ -98,12 +98,8 @@ def reviews_of(application):
 # Dashboard figures: func(county_ids) with None meaning the whole province --------------
 
 
-def _in_counties(qs, county_ids, field="etown__county_id"):
-    return qs if county_ids is None else qs.filter(**{f"{field}__in": county_ids})
-
-
-# The dashboard's figures of applications (acceptance.selectors.figures counts them in
-# one query, issue 16).
+# The dashboard's figures of applications (acceptance.selectors.figures counts them all
+# in one query, issue 16).
 PENDING = Q(status=AcceptanceApplication.Status.SUBMITTED)
 RECTIFYING = Q(status=AcceptanceApplication.Status.RECTIFYING)
 
@@ -111,18 +107,6 @@ RECTIFYING = Q(status=AcceptanceApplication.Status.RECTIFYING)
 def overdue_q(today):
     """Submitted and past the office's deadline to conclude (超期未验收)."""
     return PENDING & Q(due_on__lt=today)
-
-
-def count_pending(county_ids):
-    return _in_counties(AcceptanceApplication.objects.filter(PENDING), county_ids).count()
-
-
-def count_overdue(county_ids):
-    return _in_counties(AcceptanceApplication.objects.filter(overdue_q(timezone.localdate())), county_ids).count()
-
-
-def count_rectifying(county_ids):
-    return _in_counties(AcceptanceApplication.objects.filter(RECTIFYING), county_ids).count()
 
 
 def due_soon_for_office(user, today=None, limit=5):

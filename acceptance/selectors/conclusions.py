@@ -108,15 +108,5 @@ AWAITING_LEADER = Q(status=A.Status.PASSED, result_stage=ResultStage.LEADER)
 AWAITING_FILING = Q(status=A.Status.PASSED, result_stage=ResultStage.COUNTED, filed_on__isnull=True)
 
 
-def awaiting_leader(county_ids):
-    qs = A.objects.filter(AWAITING_LEADER)
-    return (qs if county_ids is None else qs.filter(etown__county_id__in=county_ids)).count()
-
-
-def awaiting_filing(county_ids):
-    qs = A.objects.filter(AWAITING_FILING)
-    return (qs if county_ids is None else qs.filter(etown__county_id__in=county_ids)).count()
-
-
 def passed_review(application):
     return application.reviews.filter(conclusion=AcceptanceReview.Conclusion.PASSED).order_by("-round").first()

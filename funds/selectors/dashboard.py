@@ -121,10 +121,6 @@ def request_figures(county_ids):
     return qs.aggregate(in_flight=Count("pk"), blocked=Count("pk", filter=BLOCKED))
 
 
-def blocked_count(county_ids):
-    return request_figures(county_ids)["blocked"]
-
-
 def blocked_by(level, ids):
     """{county or e-town id: blocked requests}: one grouped query."""
     key = _key(level)

@@ -9,9 +9,10 @@ from etown.permissions import county_scope, has_scope, memberships, visible_etow
 
 from acceptance.selectors.conclusions import counted_stage_acceptances, payment_basis_gate, payment_basis_gates
 
-from ..models import IN_FLIGHT, DisbursementRequest, FundsPolicy, GateOverride, RequestKind, RequestStatus
+from ..models import IN_FLIGHT, DisbursementRequest, GateOverride, RequestKind, RequestStatus
 from ..permissions import contract_scoped, finance_department_ids
 from ..workflow import REQUEST_FLOW
+from .policy import policies_for
 
 
 def _county_q(province_wide, county_ids, prefix="etown__county_id"):
@@ -132,12 +133,11 @@ def acceptance_basis_many(requests, **context):
 def _acceptance_basis(pairs):
     """[(passed, reason)] for each (e-town, request): the county policies in one query,
     then acceptance's ``payment_basis_gates`` for the requests that need a basis."""
-    counties = {etown.county_id for etown, request in pairs if request.kind == RequestKind.PROGRESS}
-    policies = {p.county_id: p for p in FundsPolicy.objects.filter(county_id__in=counties)} if counties else {}
+    policies = policies_for(etown.county_id for etown, request in pairs if request.kind == RequestKind.PROGRESS)
     results, rest = [None] * len(pairs), []
     for i, (etown, request) in enumerate(pairs):
         if request.kind == RequestKind.PROGRESS:
-            policy = policies.get(etown.county_id) or FundsPolicy(county_id=etown.county_id)  # as ``policy_for``
+            policy = policies[etown.county_id]
             if not policy.stage_acceptance and not request.stage_acceptance_id:
                 clause = policy.chain_clause or "本县拨付程序"
                 results[i] = True, f"本县拨付程序不以阶段验收为进度款前提（{clause}）。"

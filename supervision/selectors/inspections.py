@@ -297,11 +297,6 @@ def inspections_for(etown):
     )
 
 
-def latest_funds_inspection(etown, since, until):
-    """The latest funds inspection of the e-town between two dates (inclusive), or None."""
-    return latest_funds_inspections({etown.pk: since}, until).get(etown.pk)
-
-
 def latest_funds_inspections(since_by_etown, until):
     """{e-town id: its latest funds inspection between its own ``since`` and ``until``
     (inclusive)} for many e-towns in one query (issue 16: the disbursement sweep; each

@@ -101,7 +101,7 @@ def test_it_flags_a_request_held_by_a_gate_and_clears_it_when_a_step_passes(demo
         assert gates_refresh(TODAY) == 0  # sends nothing
     request.refresh_from_db()
     assert request.blocked_gates == "测试受阻条件"
-    assert dashboard.blocked_count({demo.linyi.pk}) == 1 and dashboard.blocked_count({demo.anze_etown.county_id}) == 0
+    assert dashboard.request_figures({demo.linyi.pk})["blocked"] == 1 and dashboard.request_figures({demo.anze_etown.county_id})["blocked"] == 0
     assert dashboard.blocked_by("etown", [demo.etown.pk]) == {demo.etown.pk: 1}
     page = client_for(demo.office).get("/county-dashboard/").content.decode()
     assert 'data-testid="metric-funds_blocked"' in page and 'data-testid="cell-blocked_payments"' in page
@@ -109,7 +109,7 @@ def test_it_flags_a_request_held_by_a_gate_and_clears_it_when_a_step_passes(demo
     with only_checks(passing_check()):
         services.disbursement_approve(request=request, by=demo.office, today=TODAY)
     request.refresh_from_db()
-    assert request.blocked_gates == "" and dashboard.blocked_count(None) == 0
+    assert request.blocked_gates == "" and dashboard.request_figures(None)["blocked"] == 0
 
 
 def test_it_leaves_a_request_moved_meanwhile_to_its_step(demo, monkeypatch):
