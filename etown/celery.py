@@ -18,4 +18,6 @@ app.conf.beat_schedule = {
     # expired exports (etown.services.jobs.jobs_sweep).
     "jobs-sweep": {"task": "etown.tasks.jobs_sweep", "schedule": 60.0},
     "daily-backup": {"task": "etown.tasks.daily_backup", "schedule": crontab(minute=0, hour=2)},
+    # Issue 16: the stored inspection due states move to the new day before anyone reads.
+    "inspection-due-refresh": {"task": "supervision.inspection_due_refresh", "schedule": crontab(minute=5, hour=0)},
 }

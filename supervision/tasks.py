@@ -40,3 +40,13 @@ def build_monthly_workbook(user_id, month, county_id=None, include_pending=False
 
     return job_run(job_id, lambda job: monthly_workbook_store(
         user_id=user_id, month=month, county_id=county_id, include_pending=include_pending))
+
+
+@shared_task(name="supervision.inspection_due_refresh")
+def inspection_due_refresh():
+    """Bring the stored inspection due states to the new day (issue 16; beat, 00:05).
+    Idempotent: a second run the same day computes nothing; a missed run costs only that
+    the day's first read computes them."""
+    from .selectors.inspections import due_states_refresh
+
+    return due_states_refresh()

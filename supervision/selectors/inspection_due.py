@@ -79,10 +79,10 @@ def refresh(ids, today, compute):
 
 
 def ensure_fresh(etowns, today, compute):
-    """Bring the rows of ``etowns`` to ``today``: one query when they are (the usual case)."""
+    """Bring the rows of ``etowns`` to ``today``: one query when they are (the usual case).
+    Returns how many e-towns were computed again."""
     stale = stale_ids(etowns, today)
-    if stale:
-        refresh(stale, today, compute)
+    return refresh(stale, today, compute) if stale else 0
 
 
 def invalidate(etown_ids=None, *, county_ids=None):

@@ -26,7 +26,7 @@ from ..models import (
     InspectionCategory,
     InspectionPlan,
 )
-from .inspection_due import StoredDue
+from .inspection_due import StoredDue, ensure_fresh
 
 DUE_SOON_DAYS = 7
 ACTIVE_PHASES = [ETown.Phase.PREPARATION, ETown.Phase.IMPLEMENTATION, ETown.Phase.EVALUATION, ETown.Phase.ACCEPTANCE]
@@ -257,6 +257,13 @@ def due_table(etowns, today=None, states=None):
     .StoredDue``, brought to ``today`` first): a page of it is one COUNT and one SELECT of
     indexed rows in the database, and a count by state one grouped query."""
     return StoredDue(_etown_queryset(etowns), today or timezone.localdate(), DueTable, states)
+
+
+def due_states_refresh(today=None):
+    """Bring every e-town's stored due states to ``today`` (the beat's task just after
+    midnight, so the day's first page does not pay for the country); returns how many
+    e-towns were computed again."""
+    return ensure_fresh(ETown.objects.all(), today or timezone.localdate(), DueTable)
 
 
 def due_counts(etowns, today=None):

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -154,3 +155,14 @@ def test_it_computes_a_new_day_once_when_two_requests_ask_at_the_same_moment(dem
     etowns = ETown.objects.all()
     assert _stored(etowns, later) == _live(etowns, later)
     assert set(InspectionDueStamp.objects.values_list("computed_on", flat=True)) == {later}
+
+
+def test_it_moves_every_etown_to_the_new_day_from_the_beat(demo):
+    from etown.celery import app
+    from supervision.tasks import inspection_due_refresh
+
+    entry = app.conf.beat_schedule["inspection-due-refresh"]
+    assert entry["task"] == inspection_due_refresh.name
+    assert inspection_due_refresh() == ETown.objects.count()  # nothing was computed for today yet
+    assert set(InspectionDueStamp.objects.values_list("computed_on", flat=True)) == {timezone.localdate()}
+    assert inspection_due_refresh() == 0  # a second run the same day does nothing
