@@ -214,3 +214,13 @@ def test_it_finds_a_project_by_name_where_the_scope_is_too_wide_for_a_list(demo,
     assert 'id="f-etown"' not in response.content.decode() and "项目名称" in response.content.decode()
     found = rows_of(nation.get("/supervision/rectifications/", {"q": demo.etown.name[:4]}))
     assert [i.problem for i in found] == ["物流站点未建成"]
+
+
+def test_it_finds_no_other_etowns_items_by_their_project_name(demo, client_for):
+    """The name search looks only inside the user's own scope: a contractor who types
+    another e-town's name finds nothing of it."""
+    make_item(demo, problem="物流站点未建成")
+    found = rows_of(client_for(demo.contractor2).get("/supervision/rectifications/", {"q": demo.etown.name[:4]}))
+    assert list(found) == []
+    assert [i.problem for i in rows_of(client_for(demo.office).get(
+        "/supervision/rectifications/", {"q": demo.etown.name[:4]}))] == ["物流站点未建成"]
