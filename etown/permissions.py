@@ -172,18 +172,29 @@ def visible_etowns(user, base=None):
     """Every e-town the user may read, as a queryset (one query when evaluated, plus
     guardian's permission look-up)."""
     base = ETown.objects.all() if base is None else base
+    return base.filter(visible_etowns_q(user))
+
+
+def visible_etowns_q(user, path=""):
+    """The condition of ``visible_etowns`` on a model that reaches its e-town through
+    ``path`` (e.g. "etown"), as a filter on the join the query makes anyway.
+
+    ``etown__in=visible_etowns(user)`` is an IN (SELECT …) that PostgreSQL plans as one
+    more relation: on the review queue, whose page joins seven tables, planning took
+    7 ms with it and under 2 ms without (issue 16's national benchmark)."""
+    prefix = f"{path}__" if path else ""
     if not user.is_authenticated:
-        return base.none()
+        return Q(pk__in=[])
     nationwide, county_ids = county_scope(user)
     if nationwide:
-        return base
-    condition = Q(county_id__in=county_ids)
+        return Q()
+    condition = Q(**{f"{prefix}county_id__in": county_ids})
     if has_role(user, Role.CONTRACTOR, Role.AGENCY):
         assigned = get_objects_for_user(
             user, "etown.view_etown", klass=ETown.objects.all(), accept_global_perms=False, with_superuser=False
         )
-        condition |= Q(pk__in=assigned.values("pk"))
-    return base.filter(condition)
+        condition |= Q(**{f"{prefix}pk__in": assigned.values("pk")})
+    return condition
 
 
 def can_view_etown(user, etown):

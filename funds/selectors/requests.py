@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from guardian.shortcuts import get_objects_for_user
 
 from etown.models import ETown, Role
-from etown.permissions import county_scope, has_scope, memberships, visible_etowns
+from etown.permissions import county_scope, has_scope, memberships, visible_etowns, visible_etowns_q
 
 from acceptance.selectors.conclusions import counted_stage_acceptances, payment_basis_gate, payment_basis_gates
 
@@ -71,7 +71,7 @@ def own_contracts_q(user, prefix="contract__"):
 
 
 def visible_requests(user, *, status="", kind="", etown=None):
-    qs = DisbursementRequest.objects.filter(own_contracts_q(user), etown__in=visible_etowns(user).values("pk"))
+    qs = DisbursementRequest.objects.filter(own_contracts_q(user), visible_etowns_q(user, "etown"))
     if etown is not None:
         qs = qs.filter(etown=etown)
     if status in RequestStatus.values:

@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from etown.models import LIVE_CONTRACTS, Contract, County, ETown, Indicator, Membership, Role
-from etown.permissions import county_scope, memberships, visible_etowns
+from etown.permissions import county_scope, memberships, visible_etowns, visible_etowns_q
 from etown.workdays import WorkCalendar
 
 from ..models import MonthlyReport, MonthlyReportIndicatorLine, MonthlyReportTaskLine
@@ -189,7 +189,7 @@ def reports_for(user, *, today=None):
     """Every report the user may read, with its e-town, county and a ``late`` flag."""
     today = today or timezone.localdate()
     return (
-        scope_reports(MonthlyReport.objects.filter(etown__in=visible_etowns(user)), user)
+        scope_reports(MonthlyReport.objects.filter(visible_etowns_q(user, "etown")), user)
         .select_related("etown__county", "submitted_by", "reviewed_by", "contract__contractor")
         .annotate(late=late_expression(today))
     )
