@@ -234,6 +234,7 @@ def _summary():
 
 PAGES = [
     ("bare view", "/bench/bare/"),
+    ("layout floor", "/bench/layout/"),
     ("admin changelist (e-towns)", "/admin/etown/etown/"),
     ("e-town list", "/etowns/"),
     ("home dashboard", "/"),
@@ -254,9 +255,8 @@ def pages():
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.http import HttpResponse
     from django.test import Client
-    from django.urls import clear_url_caches, include, path
+    from django.urls import clear_url_caches
 
     from etown.permissions import visible_etowns
 
@@ -267,32 +267,25 @@ def pages():
     override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
 
-    def bare(request):
-        return HttpResponse("ok" if request.user.is_authenticated else "anon")
-
-    import types
-
-    module = types.ModuleType("bench_national_urls")
-    module.urlpatterns = [path("bench/bare/", bare), path("", include("etown.urls"))]
-    sys.modules["bench_national_urls"] = module
-    settings.ROOT_URLCONF = "bench_national_urls"
+    settings.ROOT_URLCONF = "bench.national_urls"
     clear_url_caches()
     repeat = int(os.environ.get("BENCH_NATIONAL_REPEAT", "15"))
     User = get_user_model()
     admin = User.objects.get(username="b-admin")
-    print(f"\n{'scope':<10} {'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'× bare':>7}", flush=True)
+    print(f"\n{'scope':<10} {'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'× bare':>7} {'× layout':>8}",
+          flush=True)
     for scope in ("county", "city", "province", "national"):
         user = User.objects.get(username=f"b-{scope}")
         client = Client()
         client.force_login(user)
         admin_client = Client()
         admin_client.force_login(admin)
-        bare_p50 = None
+        floors = {}
         n = visible_etowns(user).count()
         print(f"-- {scope}: {n:,} e-towns visible", flush=True)
         wanted = {w.strip() for w in os.environ.get("BENCH_NATIONAL_PAGES", "").split(",") if w.strip()}
         for label, url in PAGES:
-            if wanted and label != "bare view" and label not in wanted:
+            if wanted and label not in FLOORS and label not in wanted:
                 continue
             c = admin_client if url.startswith("/admin/") else client
             if scope == "county" and url == "/region/":
@@ -310,11 +303,18 @@ def pages():
                 c.get(url)
             p50 = statistics.median(times)
             p95 = sorted(times)[max(0, int(round(0.95 * len(times))) - 1)]
-            if label == "bare view":
-                bare_p50 = p50
-            ratio = p50 / bare_p50 if bare_p50 else 0
-            print(f"{scope:<10} {label:<28} {p50:8.1f} {p95:8.1f} {counter.n:8d} {ratio:7.1f}"
+            print(f"{scope:<10} {label:<28} {p50:8.1f} {p95:8.1f} {counter.n:8d} {ratios(label, p50, floors)}"
                   f"{'' if status == 200 else f'  (HTTP {status})'}", flush=True)
+
+
+FLOORS = {"bare view": "bare", "layout floor": "layout"}
+
+
+def ratios(label, p50, floors):
+    """The "× bare" and "× layout" columns; the floors are measured first in each scope."""
+    if label in FLOORS:
+        floors[FLOORS[label]] = p50
+    return " ".join(f"{p50 / floors[f]:{w}.1f}" if floors.get(f) else " " * w for f, w in (("bare", 7), ("layout", 8)))
 
 
 class QueryCounter:

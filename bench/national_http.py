@@ -76,6 +76,7 @@ def measure(pages, repeat):
     page that did not answer 200)."""
     from django.contrib.auth import get_user_model
 
+    from bench.bench_national import FLOORS, ratios
     from etown.permissions import visible_etowns
 
     wanted = {w.strip() for w in os.environ.get("BENCH_NATIONAL_PAGES", "").split(",") if w.strip()}
@@ -90,15 +91,16 @@ def measure(pages, repeat):
         User = get_user_model()
         admin_cookie = _session_cookie(User.objects.get(username="b-admin"))
         print(f"gunicorn on 127.0.0.1:{port} ({os.environ.get('BENCH_NATIONAL_HTTP_WORKERS', '2')} workers, DEBUG=0)")
-        print(f"\n{'scope':<10} {'page over HTTP':<28} {'p50 ms':>8} {'p95 ms':>8} {'KB':>7} {'× bare':>7}", flush=True)
+        print(f"\n{'scope':<10} {'page over HTTP':<28} {'p50 ms':>8} {'p95 ms':>8} {'KB':>7} {'× bare':>7} {'× layout':>8}",
+              flush=True)
         for scope in ("county", "city", "province", "national"):
             user = User.objects.get(username=f"b-{scope}")
             cookie = _session_cookie(user)
             print(f"-- {scope}: {visible_etowns(user).count():,} e-towns visible", flush=True)
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-            bare_p50 = None
+            floors = {}
             for label, url in pages:
-                if wanted and label != "bare view" and label not in wanted:
+                if wanted and label not in FLOORS and label not in wanted:
                     continue
                 if scope == "county" and url == "/region/":
                     continue
@@ -114,10 +116,7 @@ def measure(pages, repeat):
                     times.append((time.perf_counter() - t0) * 1000)
                 p50 = statistics.median(times)
                 p95 = sorted(times)[max(0, int(round(0.95 * len(times))) - 1)]
-                if label == "bare view":
-                    bare_p50 = p50
-                ratio = p50 / bare_p50 if bare_p50 else 0
-                print(f"{scope:<10} {label:<28} {p50:8.1f} {p95:8.1f} {size / 1024:7.1f} {ratio:7.1f}"
+                print(f"{scope:<10} {label:<28} {p50:8.1f} {p95:8.1f} {size / 1024:7.1f} {ratios(label, p50, floors)}"
                       f"{'' if status == 200 else f'  (HTTP {status})'}", flush=True)
             conn.close()
     finally:
