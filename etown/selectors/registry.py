@@ -32,12 +32,14 @@ INDICATOR_MET = Q(comparator=Indicator.Comparator.GTE, actual__gte=F("target")) 
 )
 
 
-def etown_summaries(user, *, q="", county=None, phase="", kind=""):
+def etown_summaries(user, *, q="", province="", county=None, phase="", kind=""):
     """The user's e-towns with contract amount, contractor, average task progress and
     indicators met, in one query."""
     qs = visible_etowns(user).select_related("county")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(leading_industries__icontains=q))
+    if province:
+        qs = qs.filter(county__province=province)
     if county:
         qs = qs.filter(county_id=county)
     if phase:

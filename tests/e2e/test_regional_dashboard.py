@@ -55,3 +55,41 @@ def test_it_finds_a_project_by_name_in_the_provinces_ledger(page, e2e_demo, monk
     expect(table).to_contain_text("物流站点未建成")
     expect(table).not_to_contain_text("培训未开展")
     page.screenshot(path="/tmp/issue16_ledger_search.png", full_page=True)
+
+
+def test_it_has_a_national_official_pick_a_province_then_a_county(page, e2e_demo):
+    """Over the whole country the e-town list filters by 省份 first; its 区县 list then
+    holds that province's counties only (issue 16)."""
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from etown import services
+    from etown.models import Role, Scope
+
+    system = get_user_model().objects.get(username="office")
+    county = services.county_create(by=system, name="通城县", province="湖北省", city="咸宁市",
+                                    office_name="通城县乡村e镇工作领导小组办公室")
+    services.etown_create(county=county, by=system, name="通城县麦市镇乡村e镇", leading_industries="黄袍山油茶",
+                          planned_investment=Decimal("100000000"))
+    nation = get_user_model().objects.create_user("mofcom", password="demo12345", first_name="商务部")
+    services.membership_grant(user=nation, role=Role.LEADER, county=None, scope=Scope.NATIONAL, by=system)
+    login(page, "mofcom")
+    page.goto(page.base_url + "/etowns/")
+    table = page.get_by_test_id("etown-table")
+    expect(table).to_contain_text("通城县麦市镇乡村e镇")
+    expect(table).to_contain_text("临猗新城涑水e镇")
+    expect(page.locator("#f-county option")).to_have_count(1)  # only 全部 until a province is chosen
+    page.get_by_label("省份").select_option("湖北省")
+    page.get_by_role("button", name="筛选").click()
+    expect(table).to_contain_text("通城县麦市镇乡村e镇")
+    expect(table).not_to_contain_text("临猗新城涑水e镇")
+    page.get_by_label("省份").select_option("山西省")
+    page.get_by_role("button", name="筛选").click()
+    page.get_by_label("区县").select_option(label="临猗县")
+    page.get_by_role("button", name="筛选").click()
+    expect(table).to_contain_text("临猗新城涑水e镇")
+    expect(table).not_to_contain_text("安泽县")
+    expect(page.get_by_label("省份")).to_have_value("山西省")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.screenshot(path="/tmp/issue16_etowns_national_phone.png", full_page=True)
