@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from etown.models import Role
-from etown.permissions import has_scope, memberships, visible_etowns
+from etown.permissions import has_scope, memberships, visible_etowns_q
 
 from ..models import AcceptanceApplication, AcceptanceReview, ChecklistItem
 
@@ -72,7 +72,7 @@ def scope_to_own_contracts(qs, user):
 
 def applications_for(user, *, status="", kind="", overdue=False, etown=None, today=None):
     today = today or timezone.localdate()
-    qs = AcceptanceApplication.objects.filter(etown__in=visible_etowns(user)).select_related(
+    qs = AcceptanceApplication.objects.filter(visible_etowns_q(user, "etown")).select_related(
         "etown__county", "contract__contractor"
     )
     if etown is not None:

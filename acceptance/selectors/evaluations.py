@@ -2,7 +2,7 @@
 may see (fixed query counts), and the dashboard figure."""
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from etown.permissions import visible_etowns
+from etown.permissions import visible_etowns_q
 from supervision.selectors import rectification as rectification_selectors
 
 from ..models import Evaluation
@@ -81,7 +81,7 @@ def _evaluation_result(evaluation, recorded, counts):
 
 
 def evaluations_for(user, *, result="", etown=None):
-    qs = Evaluation.objects.filter(etown__in=visible_etowns(user)).select_related("etown__county")
+    qs = Evaluation.objects.filter(visible_etowns_q(user, "etown")).select_related("etown__county")
     if etown is not None:
         qs = qs.filter(etown=etown)
     if result:

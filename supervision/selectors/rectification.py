@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Case, Count, F, OuterRef, Q, Value, W
 from django.utils import timezone
 
 from etown.models import LIVE_CONTRACTS, Contract, Organization
-from etown.permissions import has_scope, visible_etowns
+from etown.permissions import has_scope, visible_etowns_q
 
 from ..models import UNIT_SEPARATOR, EscalationLevel, Rectification, overdue_q
 from .scope import looks_governmental, scope_items, scope_items_to_company
@@ -145,7 +145,7 @@ def hide_termination(items, user):
 
 def ledger(user, *, today, etown=None, status="", source="", unit="", overdue="", level="", q="", etown_id=""):
     """The 整改台账: items of the e-towns the user may see, filtered; one query."""
-    qs = scope_items(Rectification.objects.filter(etown__in=visible_etowns(user)), user).select_related("etown__county")
+    qs = scope_items(Rectification.objects.filter(visible_etowns_q(user, "etown")), user).select_related("etown__county")
     if etown is not None:
         qs = qs.filter(etown=etown)
     elif etown_id:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from etown import workdays
 from etown.models import County
-from etown.permissions import get_child_for, get_etown_for, office_counties, visible_etowns
+from etown.permissions import get_child_for, get_etown_for, office_counties, visible_etowns, visible_etowns_q
 from etown.views.common import generated_pdf_response, paginate, querystring_without_page, run_service
 
 from ..forms.inspections import AttachForm, FindingForm, InspectionForm, PlanForm, PresetForm, RuleForm
@@ -49,7 +49,7 @@ def inspection_due_list(request):
     page = paginate(request, table)
     page.object_list = rows_from(page.object_list)
     recent = (
-        Inspection.objects.filter(etown__in=visible_etowns(request.user))
+        Inspection.objects.filter(visible_etowns_q(request.user, "etown"))
         .select_related("etown", "agency")
         .order_by("-inspected_on", "-pk")[:10]
     )

@@ -14,7 +14,7 @@ from etown.audit import record_denied
 from etown.models import Role
 from etown.models.jobs import LETTER_PDF
 from etown.selectors.jobs import latest_job
-from etown.permissions import can_report_for, county_scope, in_scope, get_child_for, get_etown_for, has_role, visible_etowns
+from etown.permissions import can_report_for, county_scope, get_child_for, get_etown_for, has_role, in_scope, visible_etowns_q
 from etown.views.common import generated_pdf_response, paginate, querystring_without_page, run_service
 
 from .. import permissions as perms
@@ -45,7 +45,7 @@ def _visible_letters(user):
     """Government staff see every letter of their county's e-towns; others (contractors,
     agencies) only the issued letters addressed to the contractor, and a contractor only
     those addressed to its own company (issue 11)."""
-    qs = scope_letters(SupervisionLetter.objects.filter(etown__in=visible_etowns(user)), user)
+    qs = scope_letters(SupervisionLetter.objects.filter(visible_etowns_q(user, "etown")), user)
     province_wide, county_ids = county_scope(user)
     if province_wide:
         return qs
