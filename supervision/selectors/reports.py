@@ -288,13 +288,11 @@ def queue_counts(user, *, today=None, calendar=None):
     counties = list(visible_counties(user))
     month = default_overdue_month(counties, today, calendar=calendar)
     overdue, _ = overdue_etowns(user, month, today=today, calendar=calendar, counties=counties)
-    reports = reports_for(user, today=today)
-    return {
-        "waiting": reports.filter(status__in=MonthlyReport.WAITING).count(),
-        "overdue": overdue.count(),
-        "overdue_month": month,
-        "late_this_month": reports.filter(period=month, late=True).count(),
-    }
+    waiting = Q(status__in=MonthlyReport.WAITING)
+    figures = reports_for(user, today=today).filter(waiting | Q(period=month)).aggregate(
+        waiting=Count("pk", filter=waiting), late_this_month=Count("pk", filter=Q(period=month, late=True)),
+    )
+    return {**figures, "overdue": overdue.count(), "overdue_month": month}
 
 
 def _counties(county_ids):

@@ -82,3 +82,23 @@ def test_it_seeds_the_demo_counties_rules_from_their_own_documents(demo):
     assert _seed_demo_disqualification_rules(demo.system) is False
     assert "004 附件4" in DisqualificationRule.objects.get(county=demo.linyi).clause
     assert not DisqualificationRule.objects.filter(county=County.objects.get(name="安泽县")).exists()
+
+
+def test_it_counts_overdue_and_submitted_items_on_the_dashboard_card(demo, rf):
+    """The card's 逾期未整改 and 待核验 figures (one aggregate over the scope's items for a
+    county, city or province; issue 16) count exactly the overdue and the submitted items,
+    and a contractor is not offered the 待核验 figure (verification is the office's)."""
+    from supervision import hooks
+
+    item(demo, TODAY - D(days=3), problem="逾期一")
+    item(demo, TODAY - D(days=1), problem="逾期二")
+    item(demo, TODAY + D(days=10), problem="未到期")
+    submitted = item(demo, TODAY + D(days=5), problem="已报送")
+    rectification_submit_evidence(item=submitted, text="已完成改造并附照片", by=demo.contractor)
+    request = rf.get("/")
+    request.user = demo.office
+    card = hooks.dashboard_card(request, None)
+    assert (card["overdue"], card["submitted"]) == (2, 1)
+    request.user = demo.contractor
+    card = hooks.dashboard_card(request, None)
+    assert card["overdue"] == 2 and card["submitted"] is None
