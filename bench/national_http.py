@@ -76,7 +76,7 @@ def measure(pages, repeat):
     page that did not answer 200)."""
     from django.contrib.auth import get_user_model
 
-    from bench.bench_national import FLOORS, ratios
+    from bench.bench_national import FLOORS, Targets, ratios
     from etown.permissions import visible_etowns
 
     wanted = {w.strip() for w in os.environ.get("BENCH_NATIONAL_PAGES", "").split(",") if w.strip()}
@@ -93,6 +93,7 @@ def measure(pages, repeat):
         print(f"gunicorn on 127.0.0.1:{port} ({os.environ.get('BENCH_NATIONAL_HTTP_WORKERS', '2')} workers, DEBUG=0)")
         print(f"\n{'scope':<10} {'page over HTTP':<28} {'p50 ms':>8} {'p95 ms':>8} {'KB':>7} {'× bare':>7} {'× layout':>8}",
               flush=True)
+        targets = Targets()
         for scope in ("county", "city", "province", "national"):
             user = User.objects.get(username=f"b-{scope}")
             cookie = _session_cookie(user)
@@ -117,8 +118,10 @@ def measure(pages, repeat):
                 p50 = statistics.median(times)
                 p95 = sorted(times)[max(0, int(round(0.95 * len(times))) - 1)]
                 print(f"{scope:<10} {label:<28} {p50:8.1f} {p95:8.1f} {size / 1024:7.1f} {ratios(label, p50, floors)}"
+                      f"{targets.mark(scope, label, p50, p95, floors)}"
                       f"{'' if status == 200 else f'  (HTTP {status})'}", flush=True)
             conn.close()
+        targets.summary("over HTTP")
     finally:
         process.terminate()
         try:

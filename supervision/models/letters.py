@@ -136,7 +136,12 @@ class SupervisionLetter(models.Model):
                 name="letter_one_open_auto_draft_per_addressee",
             ),
         ]
-        indexes = [models.Index(fields=["etown", "status"], name="letter_etown_status")]
+        indexes = [
+            models.Index(fields=["etown", "status"], name="letter_etown_status"),
+            # The letters list, newest first: a page read in order, not every letter sorted
+            # (issue 16: 1,500 letters over the whole country took 3.5 ms to sort).
+            models.Index(fields=["-drafted_at", "-id"], name="letter_recent"),
+        ]
 
     def __str__(self):
         return self.number or f"{self.get_kind_display()}（草稿）"
