@@ -112,6 +112,7 @@ def child():
         print(f"  inspections: {written:,} in {time.perf_counter() - started:.1f} s", flush=True)
     _summary()
     reset_sweep_output()
+    ensure_auditors()
     letters = draft_letters()
     print(f"letters: {letters:,} drafted for the overdue items (the letters list is measured with them)", flush=True)
     http = os.environ.get("BENCH_NATIONAL_HTTP", "1")
@@ -247,9 +248,55 @@ PAGES = [
     ("inspections due", "/supervision/inspections/"),
     ("rectification list", "/supervision/rectifications/"),
     ("letters", "/supervision/letters/"),
+    ("funds overview", "/funds/"),
     ("disbursement requests", "/funds/requests/"),
+    ("acceptance applications", "/acceptance/"),
     ("evaluations", "/acceptance/evaluations/"),
+    ("notices", "/notices/"),
+    ("organizations", "/organizations/"),
+    ("notifications", "/notifications/"),
+    ("change trail (auditor)", "/audit/changes/"),
+    ("public column (anonymous)", "/public/"),
 ]
+
+
+def visitors(scope):
+    """{page label: the user who opens it in ``scope``} (None: nobody signed in). Each scope
+    has a leader (an office for the county), an auditor of the same area for the change
+    trail, the superuser for the admin's changelist, and the public for the public column;
+    pages that scope does not have are left out."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    person, auditor, admin = (User.objects.get(username=name) for name in (
+        f"b-{scope}", f"b-{scope}-auditor", "b-admin"))
+    chosen = {}
+    for label, url in PAGES:
+        if url == "/region/" and scope == "county":
+            continue  # a county has no regional dashboard
+        if url.startswith("/admin/"):
+            if scope == "county":  # the admin sees everything: measured once
+                chosen[label] = admin
+            continue
+        chosen[label] = None if label.endswith("(anonymous)") else auditor if label.endswith("(auditor)") else person
+    return chosen
+
+
+def ensure_auditors():
+    """An auditor beside each scope's person (same area), for the change trail; added to a
+    data set built before them."""
+    from django.contrib.auth import get_user_model
+
+    from etown.models import Membership
+
+    User = get_user_model()
+    for scope in ("county", "city", "province", "national"):
+        if User.objects.filter(username=f"b-{scope}-auditor").exists():
+            continue
+        m = Membership.objects.get(user__username=f"b-{scope}")
+        auditor = User.objects.create(username=f"b-{scope}-auditor")
+        Membership.objects.create(user=auditor, role="auditor", scope=m.scope, county=m.county, province=m.province,
+                                  city=m.city)
 
 
 def pages():
@@ -274,28 +321,25 @@ def pages():
     clear_url_caches()
     repeat = int(os.environ.get("BENCH_NATIONAL_REPEAT", "15"))
     User = get_user_model()
-    admin = User.objects.get(username="b-admin")
     print(f"\n{'scope':<10} {'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'× bare':>7} {'× layout':>8}",
           flush=True)
     targets = Targets()
+    wanted = {w.strip() for w in os.environ.get("BENCH_NATIONAL_PAGES", "").split(",") if w.strip()}
     for scope in ("county", "city", "province", "national"):
         user = User.objects.get(username=f"b-{scope}")
-        client = Client()
-        client.force_login(user)
-        admin_client = Client()
-        admin_client.force_login(admin)
+        who = visitors(scope)
+        clients = {}
+        for visitor in set(who.values()):
+            clients[visitor] = Client()
+            if visitor is not None:
+                clients[visitor].force_login(visitor)
         floors = {}
         n = visible_etowns(user).count()
         print(f"-- {scope}: {n:,} e-towns visible", flush=True)
-        wanted = {w.strip() for w in os.environ.get("BENCH_NATIONAL_PAGES", "").split(",") if w.strip()}
         for label, url in PAGES:
-            if wanted and label not in FLOORS and label not in wanted:
+            if label not in who or (wanted and label not in FLOORS and label not in wanted):
                 continue
-            c = admin_client if url.startswith("/admin/") else client
-            if scope == "county" and url == "/region/":
-                continue
-            if url.startswith("/admin/") and scope != "county":
-                continue  # the admin sees everything: measured once
+            c = clients[who[label]]
             status = c.get(url).status_code  # warm-up
             times = []
             for _ in range(repeat):

@@ -52,7 +52,8 @@ def _session_cookie(user):
 
 
 def _get(conn, url, cookie):
-    conn.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1", "Accept-Encoding": "gzip"})
+    headers = {"Host": "127.0.0.1", "Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
+    conn.request("GET", url, headers=headers)
     response = conn.getresponse()
     body = response.read()
     return response.status, len(body)
@@ -76,7 +77,7 @@ def measure(pages, repeat):
     page that did not answer 200)."""
     from django.contrib.auth import get_user_model
 
-    from bench.bench_national import FLOORS, Targets, ratios
+    from bench.bench_national import FLOORS, Targets, ratios, visitors
     from etown.permissions import visible_etowns
 
     wanted = {w.strip() for w in os.environ.get("BENCH_NATIONAL_PAGES", "").split(",") if w.strip()}
@@ -89,25 +90,21 @@ def measure(pages, repeat):
     process, port = serve(env)
     try:
         User = get_user_model()
-        admin_cookie = _session_cookie(User.objects.get(username="b-admin"))
         print(f"gunicorn on 127.0.0.1:{port} ({os.environ.get('BENCH_NATIONAL_HTTP_WORKERS', '2')} workers, DEBUG=0)")
         print(f"\n{'scope':<10} {'page over HTTP':<28} {'p50 ms':>8} {'p95 ms':>8} {'KB':>7} {'× bare':>7} {'× layout':>8}",
               flush=True)
         targets = Targets()
         for scope in ("county", "city", "province", "national"):
             user = User.objects.get(username=f"b-{scope}")
-            cookie = _session_cookie(user)
+            who = visitors(scope)
+            cookies = {visitor: _session_cookie(visitor) if visitor else "" for visitor in set(who.values())}
             print(f"-- {scope}: {visible_etowns(user).count():,} e-towns visible", flush=True)
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             floors = {}
             for label, url in pages:
-                if wanted and label not in FLOORS and label not in wanted:
+                if label not in who or (wanted and label not in FLOORS and label not in wanted):
                     continue
-                if scope == "county" and url == "/region/":
-                    continue
-                if url.startswith("/admin/") and scope != "county":
-                    continue  # the admin sees everything: measured once
-                c = admin_cookie if url.startswith("/admin/") else cookie
+                c = cookies[who[label]]
                 for _ in range(2):  # warm-up: every worker has its connection and caches
                     status, size = _get(conn, url, c)
                 times = []
