@@ -5,22 +5,35 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import render
 
 from ..audit import record_denied
 from ..forms import BootstrapMixin
 from ..history import county_changes, trail_sources
 from ..models import ETown, Role
-from ..permissions import READ_REACH, can_view_change_trail, county_scope
+from ..permissions import READ_REACH, can_view_change_trail, county_scope, scope_label
 
 PER_PAGE = 50
+# Over a province or the country the 操作人 and 项目 filters are searches by name instead
+# of lists: 1,500 e-towns as options were most of the national page's time (issue 16).
+OPTIONS_LIMIT = 100
+
+
+def _options(queryset, label):
+    """[(pk, label)] of ``queryset``, or None when it holds more than OPTIONS_LIMIT rows."""
+    rows = list(queryset[: OPTIONS_LIMIT + 1])
+    return None if len(rows) > OPTIONS_LIMIT else [(row.pk, label(row)) for row in rows]
 
 
 class TrailFilterForm(BootstrapMixin, forms.Form):
-    user = forms.ModelChoiceField(label="操作人", queryset=get_user_model().objects.none(), required=False,
-                                  empty_label="全部")
+    user = forms.TypedChoiceField(label="操作人", coerce=int, empty_value=None, required=False)
+    user_q = forms.CharField(label="操作人", max_length=50, required=False,
+                             widget=forms.TextInput(attrs={"placeholder": "姓名或用户名"}))
     label = forms.ChoiceField(label="记录类别", required=False)
-    etown = forms.ModelChoiceField(label="项目", queryset=ETown.objects.none(), required=False, empty_label="全部")
+    etown = forms.TypedChoiceField(label="项目", coerce=int, empty_value=None, required=False)
+    etown_q = forms.CharField(label="项目", max_length=50, required=False,
+                              widget=forms.TextInput(attrs={"placeholder": "项目名称"}))
     date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -31,16 +44,44 @@ class TrailFilterForm(BootstrapMixin, forms.Form):
         if county_ids is not None:
             users = users.filter(memberships__county_id__in=county_ids)
             etowns = etowns.filter(county_id__in=county_ids)
-        self.fields["user"].queryset = users.distinct().order_by("username")
-        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username}（{u.username}）"
-        self.fields["etown"].queryset = etowns.order_by("name")
+        self.users = users.distinct()
+        self.etowns = etowns
+        user_options = _options(
+            self.users.order_by("username").only("pk", "username", "first_name", "last_name"),
+            lambda u: f"{u.get_full_name() or u.username}（{u.username}）",
+        )
+        etown_options = _options(etowns.order_by("name").only("pk", "name"), lambda e: e.name)
+        for name, options in (("user", user_options), ("etown", etown_options)):
+            if options is None:
+                del self.fields[name]  # a wide scope: the search box instead
+            else:
+                self.fields[name].choices = [("", "全部"), *options]
+                del self.fields[f"{name}_q"]
         self.fields["label"].choices = [("", "全部")] + [(s.label, s.label) for s in trail_sources()]
+        self.order_fields(["user", "user_q", "label", "etown", "etown_q", "date_from", "date_to"])
 
     def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             raise forms.ValidationError("截止日期不能早于起始日期。")
         return data
+
+    def filters(self):
+        """The trail's filters from the valid form: a chosen user or e-town by id, a search
+        by name as the ids of the matching ones (a subquery, however many match)."""
+        data = self.cleaned_data
+        filters = {
+            "user_id": data.get("user"), "etown_id": data.get("etown"), "label": data.get("label") or "",
+            "date_from": data.get("date_from"), "date_to": data.get("date_to"),
+        }
+        if data.get("user_q"):
+            q = data["user_q"]
+            filters["user_ids"] = self.users.filter(
+                Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
+            ).values("pk")
+        if data.get("etown_q"):
+            filters["etown_ids"] = self.etowns.filter(name__icontains=data["etown_q"]).values("pk")
+        return filters
 
 
 @login_required
@@ -53,16 +94,8 @@ def change_trail(request):
     scope = None if nationwide else county_ids
     form = TrailFilterForm(request.GET or None, county_ids=scope)
     changes, next_cursor = [], ""
-    filters = {}
     if not form.is_bound or form.is_valid():
-        data = form.cleaned_data if form.is_bound else {}
-        filters = {
-            "user_id": data["user"].pk if data.get("user") else None,
-            "label": data.get("label") or "",
-            "etown_id": data["etown"].pk if data.get("etown") else None,
-            "date_from": data.get("date_from"),
-            "date_to": data.get("date_to"),
-        }
+        filters = form.filters() if form.is_bound else {}
         changes, next_cursor = county_changes(
             county_ids=scope, cursor=request.GET.get("before", ""), per_page=PER_PAGE, **filters
         )
@@ -77,5 +110,6 @@ def change_trail(request):
             "next_cursor": next_cursor,
             "querystring": params.urlencode(),
             "is_first_page": not request.GET.get("before"),
+            "area": scope_label(request.user),
         },
     )

@@ -52,3 +52,33 @@ def test_it_lets_an_auditor_trace_a_change(page, e2e_demo):
     # Read-only: the auditor has no edit link on the e-town.
     page.goto(page.base_url + f"/tasks/{task.pk}/edit/")
     expect(page.locator("body")).to_contain_text("仅领导小组办公室")
+
+
+def test_it_lets_a_national_auditor_search_the_trail_by_name(page, e2e_demo, monkeypatch):
+    """Over a wide scope the 操作人 and 项目 filters are search boxes (issue 16)."""
+    from django.contrib.auth import get_user_model
+
+    from etown import services
+    from etown.models import ETown, Role, Scope
+    from etown.views import audit_trail
+
+    office = get_user_model().objects.get(username="office")
+    anze = ETown.objects.exclude(county__name="临猗县").first()
+    services.task_record_progress(task=anze.tasks.first(), progress=97, by=office, reason="安泽年度核查更新进度")
+    auditor = get_user_model().objects.create_user("mof_audit", password="demo12345", first_name="部审计")
+    services.membership_grant(user=auditor, role=Role.AUDITOR, county=None, scope=Scope.NATIONAL, by=office)
+    monkeypatch.setattr(audit_trail, "OPTIONS_LIMIT", 2)  # the demo's e-towns: "too many" here
+    login(page, "mof_audit")
+    page.goto(page.base_url + "/audit/changes/")
+    form = page.get_by_test_id("trail-filter")
+    expect(form.locator("#id_etown")).to_have_count(0)
+    form.locator("#id_etown_q").fill(anze.name[:2])
+    form.locator("#id_user_q").fill("王立")
+    form.get_by_role("button", name="筛选").click()
+    table = page.get_by_test_id("trail-table")
+    expect(table).to_contain_text("安泽年度核查更新进度")
+    expect(page.locator("main")).to_contain_text("全国各类记录的每一次新增")
+    for text in table.locator("tbody tr td:nth-child(2)").all_inner_texts():
+        assert "王立新" in text
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.screenshot(path="/tmp/issue16_trail_search_phone.png", full_page=True)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -116,20 +117,20 @@ def _edits(demo, n):
 def test_it_runs_a_fixed_number_of_queries_per_page(column, client_for, django_assert_num_queries, edits):
     _edits(column, edits)
     client = client_for(column.auditor)
-    # session; user; memberships; the chosen user checked against the choices; the
-    # page of task history rows (the previous version's id as a subquery); those
-    # previous versions; unread notifications (nav); filter choices: users, e-towns;
-    # the session saved (savepoint, update, release)
-    with django_assert_num_queries(3 + 1 + 1 + 1 + 1 + 2 + 3):
+    # session; user; memberships; filter choices: users, e-towns (the chosen user is
+    # checked against them in Python); the dates and ids of the newest task history rows;
+    # the page's rows (the previous version's id as a subquery); those previous versions;
+    # unread notifications (nav); the session saved (savepoint, update, release)
+    with django_assert_num_queries(3 + 2 + 1 + 1 + 1 + 1 + 3):
         response = client.get(reverse("change_trail"), {"user": column.office.pk, "label": "建设任务"})
     assert response.status_code == 200 and "第2次" in response.content.decode()
 
 
 @pytest.mark.parametrize("edits", [3, 60])
 def test_it_bounds_the_queries_of_the_unfiltered_trail_by_the_kinds_of_record(column, client_for, edits):
-    """Unfiltered, each kind of record costs its page query, plus one for previous
-    versions when edits of that kind are on the page: at most 2 per kind, however many
-    rows there are."""
+    """Unfiltered, each kind of record costs the query of its newest dates and ids, then
+    the kinds on the page one for their rows and one for previous versions when edits of
+    that kind are on the page: at most 3 per kind, however many rows there are."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -138,5 +139,45 @@ def test_it_bounds_the_queries_of_the_unfiltered_trail_by_the_kinds_of_record(co
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("change_trail")).status_code == 200
     sources = len(trail_sources())
-    # session, user, memberships; kinds; previous versions; notifications; 2 choices; session saved
-    assert sources + 3 + 1 + 2 + 3 < len(ctx.captured_queries) <= 2 * sources + 3 + 1 + 2 + 3
+    # session, user, memberships; kinds; rows and previous versions; notifications; 2 choices; session saved
+    assert sources + 3 + 1 + 2 + 3 < len(ctx.captured_queries) <= 3 * sources + 3 + 1 + 2 + 3
+    # Whole history rows are read only for the page's own rows (and their previous
+    # versions), by id: never a page's worth per kind of record (issue 16).
+    whole = [q["sql"] for q in ctx.captured_queries if "history_change_reason" in q["sql"]]
+    assert whole and all('"history_id" IN (' in sql for sql in whole), whole
+
+
+def test_it_searches_users_and_etowns_by_name_over_a_wide_scope(column, client_for, monkeypatch):
+    """Over a province or the country (more than OPTIONS_LIMIT e-towns or users) the
+    操作人 and 项目 filters are searches by name (issue 16: 1,500 e-towns as options were
+    most of a national auditor's page); a search finds only what the scope holds."""
+    from etown.models import Role, Scope
+    from etown.views import audit_trail
+
+    services.task_record_progress(task=_task(column), progress=82, by=column.office, reason="涑水的变更")
+    services.task_record_progress(task=column.anze_etown.tasks.first(), progress=98, by=column.system,
+                                  reason="安泽的变更")
+    monkeypatch.setattr(audit_trail, "OPTIONS_LIMIT", 1)  # the county's two e-towns: "too many" here
+    client = client_for(column.auditor)
+    text = client.get(reverse("change_trail")).content.decode()
+    assert 'name="etown_q"' in text and 'name="etown"' not in text
+    assert 'name="user_q"' in text and 'name="user"' not in text
+
+    found = client.get(reverse("change_trail"), {"etown_q": "涑水", "user_q": "王立"}).content.decode()
+    assert "涑水的变更" in found and "安泽的变更" not in found
+    assert client.get(reverse("change_trail"), {"etown_q": "安泽"}).content.decode().count("安泽的变更") == 0
+
+    nation = get_user_model().objects.create_user("mof_audit", password="x")
+    services.membership_grant(user=nation, role=Role.AUDITOR, county=None, scope=Scope.NATIONAL, by=column.system)
+    national = client_for(nation).get(reverse("change_trail"), {"etown_q": "安泽"}).content.decode()
+    assert "安泽的变更" in national and "涑水的变更" not in national
+    nobody = client_for(nation).get(reverse("change_trail"), {"user_q": "无此人"}).content.decode()
+    assert "没有符合条件的变更记录" in nobody
+
+
+def test_it_lists_users_and_etowns_as_choices_in_a_county_and_refuses_another_countys(column, client_for):
+    client = client_for(column.auditor)
+    text = client.get(reverse("change_trail")).content.decode()
+    assert 'name="etown"' in text and 'name="etown_q"' not in text and "临猗新城涑水e镇" in text
+    refused = client.get(reverse("change_trail"), {"etown": column.anze_etown.pk})
+    assert refused.status_code == 200 and "选择一个有效的选项" in refused.content.decode()
