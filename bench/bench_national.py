@@ -428,6 +428,10 @@ def draft_letters():
     run_sweeps(datetime.date(2026, 11, 23), names={"supervision_letters_draft"})
     Reminder.objects.all().delete()
     Notification.objects.all().delete()
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # what autovacuum does after the churn of runs: fresh statistics
+        cursor.execute("ANALYZE")
     return SupervisionLetter.objects.count()
 
 

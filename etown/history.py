@@ -14,7 +14,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Callable
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connections
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 HISTORY_SOURCES = []  # (label, callable(etown) -> historical queryset, TrailSource or None)
@@ -276,13 +277,14 @@ def county_changes(*, county_ids, user_id=None, label="", etown_id=None, date_fr
     ``user_id`` and ``etown_id``, for a search by name over a wide scope.
 
     Two passes, so that a page loads 50 history rows and not 50 per kind of record (26
-    kinds: 1,326 wide rows for a national auditor's page, issue 16): per kind, the dates
-    and ids of its newest rows, merged into the page; then, per kind on the page, its rows
-    (with the id of each row's previous version as a subquery) and, when some are edits,
-    those previous versions. At most 3 × the number of kinds, whatever the row count."""
+    kinds: 1,326 wide rows for a national auditor's page, issue 16): the dates and ids of
+    each kind's newest rows (one UNION ALL on PostgreSQL, one query per kind on SQLite),
+    merged into the page; then, per kind on the page, its rows (with the id of each row's
+    previous version as a subquery) and, when some are edits, those previous versions.
+    At most 1 + 2 × the number of kinds on PostgreSQL, whatever the row count."""
     position = _parse_cursor(cursor)
     sources = trail_sources()
-    candidates = []
+    newest = []  # per kind: the dates and ids of its newest rows
     for index, source in enumerate(sources):
         if label and source.label != label:
             continue
@@ -306,10 +308,16 @@ def county_changes(*, county_ids, user_id=None, label="", etown_id=None, date_fr
             qs = qs.filter(history_date__lt=_day_start(date_to + datetime.timedelta(days=1)))
         if position:
             qs = qs.filter(_after_cursor(index, position))
-        for at, history_id in qs.order_by("-history_date", "-history_id").values_list(
-            "history_date", "history_id"
-        )[: per_page + 1]:
-            candidates.append((at, index, history_id))
+        newest.append(
+            qs.annotate(source_index=Value(index)).order_by("-history_date", "-history_id")
+            .values_list("history_date", "source_index", "history_id")[: per_page + 1]
+        )
+    if newest and connections[newest[0].db].features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: every kind's newest rows in one UNION ALL of ordered, limited parts.
+        candidates = list(newest[0].union(*newest[1:], all=True)) if len(newest) > 1 else list(newest[0])
+    else:  # SQLite cannot limit the parts of a compound statement: one query per kind
+        candidates = [row for qs in newest for row in qs]
+    candidates = [(at, index, history_id) for at, index, history_id in candidates]
     # Newest first; ties broken by source position, then newest history row.
     candidates.sort(key=lambda c: (c[0], -c[1], c[2]), reverse=True)
     page, more = candidates[:per_page], len(candidates) > per_page

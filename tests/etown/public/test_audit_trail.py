@@ -128,9 +128,9 @@ def test_it_runs_a_fixed_number_of_queries_per_page(column, client_for, django_a
 
 @pytest.mark.parametrize("edits", [3, 60])
 def test_it_bounds_the_queries_of_the_unfiltered_trail_by_the_kinds_of_record(column, client_for, edits):
-    """Unfiltered, each kind of record costs the query of its newest dates and ids, then
-    the kinds on the page one for their rows and one for previous versions when edits of
-    that kind are on the page: at most 3 per kind, however many rows there are."""
+    """Unfiltered: the newest dates and ids of every kind of record, then for the kinds on
+    the page one query for their rows and one for previous versions when edits of that
+    kind are on the page, however many rows there are."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -139,8 +139,11 @@ def test_it_bounds_the_queries_of_the_unfiltered_trail_by_the_kinds_of_record(co
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("change_trail")).status_code == 200
     sources = len(trail_sources())
-    # session, user, memberships; kinds; rows and previous versions; notifications; 2 choices; session saved
-    assert sources + 3 + 1 + 2 + 3 < len(ctx.captured_queries) <= 3 * sources + 3 + 1 + 2 + 3
+    # The newest dates and ids of every kind: one UNION ALL on PostgreSQL, one query per
+    # kind on SQLite (which cannot limit the parts of a compound statement).
+    newest = 1 if connection.features.supports_slicing_ordering_in_compound else sources
+    # session, user, memberships; newest; rows and previous versions; notifications; 2 choices; session saved
+    assert newest + 3 + 1 + 2 + 3 < len(ctx.captured_queries) <= newest + 2 * sources + 3 + 1 + 2 + 3
     # Whole history rows are read only for the page's own rows (and their previous
     # versions), by id: never a page's worth per kind of record (issue 16).
     whole = [q["sql"] for q in ctx.captured_queries if "history_change_reason" in q["sql"]]
