@@ -80,6 +80,7 @@ def test_it_has_a_national_official_pick_a_province_then_a_county(page, e2e_demo
     expect(table).to_contain_text("通城县麦市镇乡村e镇")
     expect(table).to_contain_text("临猗新城涑水e镇")
     expect(page.locator("#f-county option")).to_have_count(1)  # only 全部 until a province is chosen
+    page.screenshot(path="/tmp/issue16_etowns_national.png", full_page=True)
     page.get_by_label("省份").select_option("湖北省")
     page.get_by_role("button", name="筛选").click()
     expect(table).to_contain_text("通城县麦市镇乡村e镇")
