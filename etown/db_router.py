@@ -1,7 +1,8 @@
 """Reads of heavy pages from a PostgreSQL replica (issue 16).
 
 With ``DATABASE_REPLICA_URL`` set, etown/settings.py adds the ``replica`` database and
-this router. Only views wrapped in ``replica_reads`` (dashboards, open data) read from
+this router. Only views wrapped in ``replica_reads`` (dashboards, open data, the auditor's
+change trail) read from
 it, and only for a GET that has not written: every write goes to the primary, and once a
 request writes, its later reads go to the primary too (read-after-write). A person who
 changed something in the last ``REPLICA_LAG_SECONDS`` (the session remembers when) reads
@@ -57,4 +58,5 @@ def replica_reads(view):
         finally:
             _use_replica.reset(token)
 
+    wrapped.reads_replica = True  # for the test that lists the heavy pages
     return wrapped

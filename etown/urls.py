@@ -89,7 +89,7 @@ urlpatterns = [
     path("public/", include(public_urls)),
     path("column/", include(column_urls)),
     path("notices/", include(notice_urls)),
-    path("audit/changes/", audit_trail.change_trail, name="change_trail"),
+    path("audit/changes/", replica_reads(audit_trail.change_trail), name="change_trail"),
     path("county-dashboard/", replica_reads(county_dashboard.county_dashboard), name="county_dashboard"),
     path("region/", replica_reads(regional_dashboard.regional_dashboard), name="regional_dashboard"),
     path("supervision/", include("supervision.urls")),

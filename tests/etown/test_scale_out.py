@@ -95,6 +95,26 @@ def test_it_reads_heavy_pages_from_the_replica_until_the_request_writes(settings
     assert router.allow_migrate("replica", "etown") is False and router.allow_migrate("default", "etown")
 
 
+def test_it_reads_the_dashboards_open_data_and_the_change_trail_from_the_replica():
+    """The heavy read pages (dashboards, open data, the auditor's trail over 800,000
+    history rows) and no others: a page that writes would only switch back."""
+    from django.urls import get_resolver, resolve
+
+    heavy = {"county_dashboard", "regional_dashboard", "change_trail", "public_county_json", "public_county_csv",
+             "public_etown_json", "public_etown_csv"}
+    for name in heavy:
+        args = [1] if name.startswith("public_") else []
+        assert getattr(resolve(reverse(name, args=args)).func, "reads_replica", False), name
+    def names(resolver):
+        for p in resolver.url_patterns:
+            if hasattr(p, "url_patterns"):
+                yield from names(p)
+            elif getattr(p.callback, "reads_replica", False):
+                yield p.name
+
+    assert set(names(get_resolver())) == heavy
+
+
 def test_it_marks_a_session_that_wrote(demo, client):
     client.force_login(demo.office)
     client.post(reverse("notification_read"))
