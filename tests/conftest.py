@@ -50,6 +50,27 @@ def _transactional(item):
     return bool({"transactional_db", "live_server", "django_db_serialized_rollback"} & set(item.fixturenames))
 
 
+class _World:
+    """A module's demo world: ``open`` while its seeded transaction is."""
+
+    open = False
+
+
+_OPEN_WORLDS = []  # the rollbacks of the module worlds still open
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test that commits for real must not run inside a module's open world. pytest-django
+    runs those tests after all the others, but when the last of the others was in the same
+    module (one file run alone, a ``-k`` selection), that module's world is still open:
+    roll it back first. Every test after this one is of the same kind, and the ``demo``
+    fixture seeds for each of them."""
+    if _transactional(item):
+        while _OPEN_WORLDS:
+            _OPEN_WORLDS.pop()()
+
+
 @pytest.fixture(scope="module")
 def _demo_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo county, seeded once per test module (Django's ``setUpTestData`` pattern):
@@ -58,14 +79,15 @@ def _demo_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
     when the module is done. Seeding per test cost most of the suite's time.
 
     A test that commits for real (``transaction=True``, a live server) cannot run inside
-    an open transaction: pytest-django runs those after all the others, the module's
-    world is torn down by then, and the ``demo`` fixture seeds for each of them instead.
-    Yields whether the world is seeded."""
+    an open transaction: pytest-django runs those after all the others, the world is
+    rolled back before the first of them (``pytest_runtest_setup``) and the ``demo``
+    fixture seeds for each of them instead. Yields the ``_World``."""
     from django.db import transaction
     from django.test.utils import override_settings
 
+    world = _World()
     if _transactional(request._pyfuncitem):
-        yield False
+        yield world
         return
     from etown.celery import app
     from etown.management.commands.seed_demo import seed
@@ -73,6 +95,15 @@ def _demo_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
+        world.open = True
+
+        def close():
+            if world.open:
+                world.open = False
+                with django_db_blocker.unblock():
+                    transaction.set_rollback(True)
+                    atomic.__exit__(None, None, None)
+
         eager = app.conf.task_always_eager
         app.conf.task_always_eager = True
         try:
@@ -80,11 +111,16 @@ def _demo_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
                                    MEDIA_ROOT=tmp_path_factory.mktemp("demo-uploads")):
                 seed(with_apps=False)
                 ensure_calendar()
-            yield True
+        except BaseException:
+            close()
+            raise
         finally:
             app.conf.task_always_eager = eager
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    _OPEN_WORLDS.append(close)
+    yield world
+    if close in _OPEN_WORLDS:
+        _OPEN_WORLDS.remove(close)
+    close()
 
 
 @pytest.fixture
@@ -92,7 +128,7 @@ def demo(_demo_world, db):
     """The whole demo county (registry only); returns a namespace of its users and
     e-towns, read afresh for every test (the rows are shared by the module's tests, the
     objects are not)."""
-    if not _demo_world:
+    if not _demo_world.open:
         from etown.management.commands.seed_demo import seed
 
         seed(with_apps=False)
