@@ -13,17 +13,17 @@ from ..forms import BootstrapMixin
 from ..history import county_changes, trail_sources
 from ..models import ETown, Role
 from ..permissions import READ_REACH, can_view_change_trail, county_scope, scope_label
+from .common import bounded_options
 
 PER_PAGE = 50
-# Over a province or the country the 操作人 and 项目 filters are searches by name instead
-# of lists: 1,500 e-towns as options were most of the national page's time (issue 16).
-OPTIONS_LIMIT = 100
 
 
 def _options(queryset, label):
-    """[(pk, label)] of ``queryset``, or None when it holds more than OPTIONS_LIMIT rows."""
-    rows = list(queryset[: OPTIONS_LIMIT + 1])
-    return None if len(rows) > OPTIONS_LIMIT else [(row.pk, label(row)) for row in rows]
+    """[(pk, label)] for a filter's list, or None over a province or the country, where
+    the filter is a search by name (``bounded_options``: 1,500 e-towns as options were
+    most of a national auditor's page, issue 16)."""
+    rows = bounded_options(queryset)
+    return None if rows is None else [(row.pk, label(row)) for row in rows]
 
 
 class TrailFilterForm(BootstrapMixin, forms.Form):

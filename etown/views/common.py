@@ -3,11 +3,22 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 
 PAGE_SIZE = 25
+# A filter lists its choices up to this many; over a province or the country (1,500
+# e-towns, thousands of users) it becomes a search by name instead: such a list is neither
+# usable nor cheap (issue 16).
+OPTIONS_LIMIT = 100
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
     """A page of ``queryset``: one COUNT and one SELECT whatever the table's size."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def bounded_options(queryset):
+    """The rows of ``queryset`` for a filter's list, or None when there are more than
+    ``OPTIONS_LIMIT`` (the page offers a search box instead): one query either way."""
+    rows = list(queryset[: OPTIONS_LIMIT + 1])
+    return rows if len(rows) <= OPTIONS_LIMIT else None
 
 
 def querystring_without_page(request):

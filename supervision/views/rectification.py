@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from etown.models import Role
 from etown.permissions import AlreadyHandled, county_scope, get_child_for, get_etown_for, has_scope, visible_etowns
 from etown.spreadsheets import issuing_unit
-from etown.views.common import apply_service_errors, paginate, querystring_without_page, run_service
+from etown.views.common import apply_service_errors, bounded_options, paginate, querystring_without_page, run_service
 
 from .. import permissions as perms
 from ..exports.rectification import ledger_workbook, template_workbook
@@ -50,15 +50,10 @@ def _filters(request):
     }
 
 
-ETOWN_OPTIONS = 100
-
-
 def _etown_options(user):
-    """The e-towns of the 项目 filter, or None over a wider scope (a province's or the
-    country's: a list of 1,500 options is neither usable nor cheap, issue 16); there the
-    关键词 box finds a project by name."""
-    options = list(visible_etowns(user).order_by("name").only("pk", "name")[:ETOWN_OPTIONS + 1])
-    return options if len(options) <= ETOWN_OPTIONS else None
+    """The e-towns of the 项目 filter, or None over a wider scope (``bounded_options``);
+    there the 关键词 box finds a project by name."""
+    return bounded_options(visible_etowns(user).order_by("name").only("pk", "name"))
 
 
 def _ledger_page(request, *, etown=None):

@@ -60,14 +60,14 @@ def test_it_lets_a_national_auditor_search_the_trail_by_name(page, e2e_demo, mon
 
     from etown import services
     from etown.models import ETown, Role, Scope
-    from etown.views import audit_trail
+    from etown.views import common
 
     office = get_user_model().objects.get(username="office")
     anze = ETown.objects.exclude(county__name="临猗县").first()
     services.task_record_progress(task=anze.tasks.first(), progress=97, by=office, reason="安泽年度核查更新进度")
     auditor = get_user_model().objects.create_user("mof_audit", password="demo12345", first_name="部审计")
     services.membership_grant(user=auditor, role=Role.AUDITOR, county=None, scope=Scope.NATIONAL, by=office)
-    monkeypatch.setattr(audit_trail, "OPTIONS_LIMIT", 2)  # the demo's e-towns: "too many" here
+    monkeypatch.setattr(common, "OPTIONS_LIMIT", 2)  # the demo's e-towns: "too many" here
     login(page, "mof_audit")
     page.goto(page.base_url + "/audit/changes/")
     form = page.get_by_test_id("trail-filter")

@@ -37,13 +37,13 @@ def test_it_finds_a_project_by_name_in_the_provinces_ledger(page, e2e_demo, monk
 
     from etown.models import ETown
     from supervision.services.rectification import rectification_create
-    from supervision.views import rectification as views
+    from etown.views import common
 
     office = get_user_model().objects.get(username="office")
     for name, problem in (("临猗新城涑水e镇", "物流站点未建成"), ("临猗县电子商务进农村综合示范项目", "培训未开展")):
         rectification_create(etown=ETown.objects.get(name=name), source="inspection", problem=problem, measures="措施",
                              units=["临猗县商务局"], persons=["陈涛"], deadline=datetime.date.today(), by=office)
-    monkeypatch.setattr(views, "ETOWN_OPTIONS", 2)  # the province sees four: “too many” for this test
+    monkeypatch.setattr(common, "OPTIONS_LIMIT", 2)  # the province sees four: “too many” for this test
     login(page, "province")
     page.goto(page.base_url + "/supervision/rectifications/")
     filters = page.get_by_test_id("ledger-filters")

@@ -155,12 +155,12 @@ def test_it_searches_users_and_etowns_by_name_over_a_wide_scope(column, client_f
     操作人 and 项目 filters are searches by name (issue 16: 1,500 e-towns as options were
     most of a national auditor's page); a search finds only what the scope holds."""
     from etown.models import Role, Scope
-    from etown.views import audit_trail
+    from etown.views import common
 
     services.task_record_progress(task=_task(column), progress=82, by=column.office, reason="涑水的变更")
     services.task_record_progress(task=column.anze_etown.tasks.first(), progress=98, by=column.system,
                                   reason="安泽的变更")
-    monkeypatch.setattr(audit_trail, "OPTIONS_LIMIT", 1)  # the county's two e-towns: "too many" here
+    monkeypatch.setattr(common, "OPTIONS_LIMIT", 1)  # the county's two e-towns: "too many" here
     client = client_for(column.auditor)
     text = client.get(reverse("change_trail")).content.decode()
     assert 'name="etown_q"' in text and 'name="etown"' not in text

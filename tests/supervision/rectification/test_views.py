@@ -201,7 +201,7 @@ def test_it_finds_a_project_by_name_where_the_scope_is_too_wide_for_a_list(demo,
     """A province's or the country's ledger offers no list of every e-town (issue 16:
     1,500 options); the 关键词 box finds a project by its name instead."""
     from etown.models import Role, Scope
-    from supervision.views import rectification as views
+    from etown.views import common
 
     from ...etown.registry.test_scopes import official
 
@@ -209,7 +209,7 @@ def test_it_finds_a_project_by_name_where_the_scope_is_too_wide_for_a_list(demo,
     make_item(demo, etown=demo.other_etown, problem="培训未开展", units="临猗县供销电商服务有限公司")
     nation = client_for(official(demo, "mofcom", role=Role.LEADER, scope=Scope.NATIONAL))
     assert 'id="f-etown"' in nation.get("/supervision/rectifications/").content.decode()  # four e-towns: a list
-    monkeypatch.setattr(views, "ETOWN_OPTIONS", 3)
+    monkeypatch.setattr(common, "OPTIONS_LIMIT", 3)
     response = nation.get("/supervision/rectifications/")
     assert 'id="f-etown"' not in response.content.decode() and "项目名称" in response.content.decode()
     found = rows_of(nation.get("/supervision/rectifications/", {"q": demo.etown.name[:4]}))
