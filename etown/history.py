@@ -11,6 +11,7 @@ Two views of the same rows:
 Other apps register their records with ``register_history_source``.
 """
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -102,12 +103,20 @@ def _profile(row):
 def trail_sources():
     """Every kind of record the county-wide trail covers, in a fixed order (the cursor
     refers to positions in this list)."""
+    return [*_own_sources()] + [source for _, _, source in HISTORY_SOURCES]
+
+
+@functools.cache
+def _own_sources():
+    """etown's own kinds, built once per process: ``Model.history`` makes a new manager
+    class at every access (simple-history), and the trail's page and its filter form read
+    these eleven kinds on every request (20 ms a page on a slow machine, issue 16)."""
     from .models import (
         Contract, County, ETown, Indicator, Membership, Notice, Organization, PublicDocument, PublicProfile,
         PublicSubmission, Task,
     )
 
-    own = [
+    return (
         TrailSource("项目", ETown.history.model, "county_id", "id", shared=True),
         TrailSource("合同", Contract.history.model, "etown__county_id",
                     describe=lambda r: f"{r.title}（{r.number}）", shared=True),
@@ -124,8 +133,7 @@ def trail_sources():
         TrailSource("单位", Organization.history.model, "county_id", None),
         TrailSource("用户角色", Membership.history.model, "county_id", None, describe=_membership,
                     related=("user",)),
-    ]
-    return own + [source for _, _, source in HISTORY_SOURCES]
+    )
 
 
 @dataclass

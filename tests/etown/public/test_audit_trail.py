@@ -88,6 +88,16 @@ def test_it_covers_the_public_column_and_every_registered_kind(column):
     assert changes[0].reason == "取消公开：换新版" and ("已公开", "是", "否") in changes[0].fields
 
 
+def test_it_builds_the_kinds_of_record_once_per_process(column):
+    """``Model.history`` makes a new manager class at each access (simple-history), and
+    every page of the trail and its filter form read the kinds: built once, not twice a
+    request (issue 16). The registered kinds follow; the list handed out is a copy."""
+    first, second = trail_sources(), trail_sources()
+    assert first == second and all(a is b for a, b in zip(first, second))
+    first.append(None)
+    assert None not in trail_sources()
+
+
 def test_it_keeps_reports_out_of_the_etown_change_log(column):
     report, _ = services.submission_create(county=column.linyi, kind="report", subject="举报某公司", content="内容",
                                            etown=column.etown)
