@@ -11,6 +11,8 @@ SHELL := /bin/bash
 
 PYTHON := .venv/bin/python
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist), a file at a time each; 0 runs the suite in one process.
+TEST_WORKERS ?= 2
 HOST ?= 127.0.0.1:8000
 
 # A literal used only by `make check-deploy` (never deployed): 50+ characters, mixed.
@@ -51,7 +53,7 @@ run: setup
 
 # pytest's own exit code is make's: 5 (no tests collected) fails `make test` too.
 test: setup-test
-	DEBUG=1 $(PYTHON) -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: setup-dev
 	@if [ -d bench ]; then DEBUG=1 $(PYTHON) -m bench; else echo "no benchmarks"; fi

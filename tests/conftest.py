@@ -71,6 +71,22 @@ def pytest_runtest_setup(item):
             _OPEN_WORLDS.pop()()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test that commits for real ends with a flush, which empties the statutory
+    calendar the data migration seeded: put it back for the tests that follow in this
+    process. pytest-django runs such tests after all the others, but in a parallel run
+    (``make test``: pytest-xdist, a file at a time per worker) they come at the end of
+    each file, and a later file's test that reads the calendar without the ``demo``
+    fixture would fall back to Monday–Friday."""
+    yield
+    if _transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_calendar()
+
+
 @pytest.fixture(scope="module")
 def _demo_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo county, seeded once per test module (Django's ``setUpTestData`` pattern):
