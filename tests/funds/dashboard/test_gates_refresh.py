@@ -69,25 +69,27 @@ def overdue_item(demo, units, problem):
 
 
 def test_it_runs_the_same_number_of_queries_for_2_and_for_10_requests(demo, second_contract):
-    """Issue 16: the sweep's query count does not grow with the requests in flight: 13
+    """Issue 16: the sweep's query count does not grow with the requests in flight: 14
     here for 2 as for 10 (it was 23 and 102 evaluated one by one). The requests; their
     positions (one query: all are queued); materials; overrides; the hub checks' batch
     forms (rectification 1, funds inspection 1 as no county asks for one, evaluation 2,
-    acceptance 1, acceptance basis 1: no progress payment names a stage acceptance); the
-    UPDATE of the changed (or of the unchanged) in a savepoint (3)."""
+    acceptance 1, acceptance basis 1: no progress payment names a stage acceptance); in a
+    savepoint (2), the changed ones locked with their versions and their one UPDATE
+    (whatever the number of distinct labels: one CASE branch each). A rerun the same day
+    that finds nothing changed writes nothing: 10."""
     with only_checks(*REGISTERED):
         overdue_item(demo, ["承办企业"], "专账凭证不全")
         in_flight(demo, second_contract, 2)
         stale()
         few = sweep_queries()
-        few_rerun = sweep_queries()  # nothing changed: only the checked date is written
+        few_rerun = sweep_queries()  # nothing changed, checked today: nothing is written
         in_flight(demo, second_contract, 8)
         stale()
         many = sweep_queries()
         many_rerun = sweep_queries()
     assert DisbursementRequest.objects.filter(status__in=IN_FLIGHT_STEPS).count() == 10
     assert not DisbursementRequest.objects.filter(gates_checked_on=None).exists()
-    assert (few, few_rerun) == (many, many_rerun) == (13, 13)
+    assert (few, few_rerun) == (many, many_rerun) == (14, 10)
 
 
 def test_it_flags_each_request_and_leaves_one_moved_meanwhile_to_its_step(demo, second_contract, monkeypatch):
@@ -117,3 +119,24 @@ def test_it_flags_each_request_and_leaves_one_moved_meanwhile_to_its_step(demo, 
     assert (clear.blocked_gates, clear.gates_checked_on) == ("", TODAY)
     assert (held.blocked_gates, held.gates_checked_on) == ("无逾期或被退回的整改事项", TODAY)
     assert (moved.blocked_gates, moved.gates_checked_on) == ("", None)  # left to its step
+
+
+def test_it_dates_an_unchanged_flag_once_a_day_and_a_rerun_writes_nothing(demo, second_contract):
+    """A request whose gates hold it as they did yesterday keeps its labels and gets
+    today's date; a second run the same day writes nothing (issue 16: a rerun is nearly
+    free), and the next day dates it again."""
+    with only_checks(*REGISTERED):
+        overdue_item(demo, ["承办企业"], "专账凭证不全")
+        requests = in_flight(demo, second_contract, 3)
+        gates_refresh(TODAY - datetime.timedelta(days=1))
+        before = {r.pk: r.blocked_gates for r in DisbursementRequest.objects.filter(pk__in=[r.pk for r in requests])}
+        assert len(set(before.values())) == 3  # three different sets of labels, each its CASE branch
+
+        gates_refresh(TODAY)
+        with CaptureQueriesContext(connection) as rerun:
+            gates_refresh(TODAY)
+        gates_refresh(TODAY + datetime.timedelta(days=1))
+    assert not [q["sql"] for q in rerun.captured_queries if q["sql"].startswith(("UPDATE", "SAVEPOINT"))]
+    after = DisbursementRequest.objects.filter(pk__in=before)
+    assert {r.pk: r.blocked_gates for r in after} == before
+    assert {r.gates_checked_on for r in after} == {TODAY + datetime.timedelta(days=1)}
