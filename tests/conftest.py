@@ -78,9 +78,10 @@ def pytest_runtest_teardown(item, nextitem):
     process. pytest-django runs such tests after all the others, but in a parallel run
     (``make test``: pytest-xdist, a file at a time per worker) they come at the end of
     each file, and a later file's test that reads the calendar without the ``demo``
-    fixture would fall back to Monday–Friday."""
+    fixture would fall back to Monday–Friday. After the last test there is no database
+    left to put it in (the session's teardown has dropped it)."""
     yield
-    if _transactional(item):
+    if _transactional(item) and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
