@@ -38,10 +38,10 @@ def gates_refresh(today, calendar=None):
     """The daily sweep: evaluate the gates of every request in flight and store which
     block it. Set-based (issue 16: thousands of requests in flight in the country):
     ``evaluate_many`` reads them in a fixed number of queries; the unchanged ones get the
-    day in one UPDATE, the changed ones their labels in one UPDATE per 5,000. Writes only
-    what changed, under the version read: the changed rows are locked (one query) and a
-    request a step moved meanwhile (its version changed) is left to that step. Sends
-    nothing: returns 0."""
+    day in one UPDATE and the changed ones their labels in one, per 5,000 requests. Writes
+    only what changed, under the version read: the changed rows are locked (one query per
+    5,000) and a request a step moved meanwhile (its version changed) is left to that
+    step. Sends nothing: returns 0."""
     requests = list(DisbursementRequest.objects.filter(status__in=IN_FLIGHT).select_related("etown", "contract"))
     results = gatekeeping.evaluate_many(requests, today=today)
     unchanged, changed = [], {}
@@ -55,11 +55,11 @@ def gates_refresh(today, calendar=None):
     if not (changed or unchanged):
         return 0  # a rerun the same day: nothing to write
     with transaction.atomic():
-        current = []
-        if changed:
-            locked = (DisbursementRequest.objects.select_for_update().filter(pk__in=list(changed))
-                      .order_by("pk").values_list("pk", "version"))
-            current = [pk for pk, version in locked if version == changed[pk][0]]
+        current, ids = [], sorted(changed)
+        for start in range(0, len(ids), WRITE_CHUNK):  # locked in id order, a chunk at a time
+            locked = (DisbursementRequest.objects.select_for_update()
+                      .filter(pk__in=ids[start:start + WRITE_CHUNK]).order_by("pk").values_list("pk", "version"))
+            current += [pk for pk, version in locked if version == changed[pk][0]]
         for start in range(0, len(current), WRITE_CHUNK):
             # The labels by a CASE of one branch per distinct set of labels (a handful),
             # each naming its requests: not a branch per request, whose thousands of WHENs
@@ -73,7 +73,7 @@ def gates_refresh(today, calendar=None):
                                    output_field=CharField()),
                 gates_checked_on=today,
             )
-        if unchanged:
-            DisbursementRequest.objects.filter(pk__in=unchanged).exclude(gates_checked_on=today).update(
-                gates_checked_on=today)
+        for start in range(0, len(unchanged), WRITE_CHUNK):
+            DisbursementRequest.objects.filter(pk__in=unchanged[start:start + WRITE_CHUNK]).exclude(
+                gates_checked_on=today).update(gates_checked_on=today)
     return 0

@@ -140,3 +140,23 @@ def test_it_dates_an_unchanged_flag_once_a_day_and_a_rerun_writes_nothing(demo, 
     after = DisbursementRequest.objects.filter(pk__in=before)
     assert {r.pk: r.blocked_gates for r in after} == before
     assert {r.gates_checked_on for r in after} == {TODAY + datetime.timedelta(days=1)}
+
+
+def test_it_writes_in_chunks_what_one_statement_would(demo, second_contract, monkeypatch):
+    """Over 5,000 changed requests (a parameter limit), the lock and the writes go a chunk
+    at a time: with chunks of two, each request still gets its own labels, and the
+    unchanged ones their date."""
+    from funds.services import gates as gate_service
+
+    with only_checks(*REGISTERED):
+        overdue_item(demo, ["承办企业"], "专账凭证不全")
+        requests = in_flight(demo, second_contract, 5)
+        gates_refresh(TODAY)
+        whole = {r.pk: r.blocked_gates for r in DisbursementRequest.objects.filter(pk__in=[r.pk for r in requests])}
+        stale()
+        DisbursementRequest.objects.filter(pk=requests[0].pk).update(blocked_gates=whole[requests[0].pk])  # unchanged
+        monkeypatch.setattr(gate_service, "WRITE_CHUNK", 2)
+        gates_refresh(TODAY)
+    after = DisbursementRequest.objects.filter(pk__in=whole)
+    assert {r.pk: r.blocked_gates for r in after} == whole and len(set(whole.values())) > 1
+    assert {r.gates_checked_on for r in after} == {TODAY}
