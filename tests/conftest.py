@@ -63,9 +63,10 @@ _OPEN_WORLDS = []  # the rollbacks of the module worlds still open
 def pytest_runtest_setup(item):
     """A test that commits for real must not run inside a module's open world. pytest-django
     runs those tests after all the others, but when the last of the others was in the same
-    module (one file run alone, a ``-k`` selection), that module's world is still open:
-    roll it back first. Every test after this one is of the same kind, and the ``demo``
-    fixture seeds for each of them."""
+    module (one file run alone, a ``-k`` selection, and every file of a parallel run,
+    where such tests end each file rather than the run), that module's world is still
+    open: roll it back first. The ``demo`` fixture seeds for each such test; a later
+    file's ordinary tests open a world of their own."""
     if _transactional(item):
         while _OPEN_WORLDS:
             _OPEN_WORLDS.pop()()
@@ -96,8 +97,9 @@ def _demo_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
     when the module is done. Seeding per test cost most of the suite's time.
 
     A test that commits for real (``transaction=True``, a live server) cannot run inside
-    an open transaction: pytest-django runs those after all the others, the world is
-    rolled back before the first of them (``pytest_runtest_setup``) and the ``demo``
+    an open transaction: pytest-django runs those after the others (of the run, or of
+    the file in a parallel run), the world is rolled back before the first of them
+    (``pytest_runtest_setup``) and the ``demo``
     fixture seeds for each of them instead. Yields the ``_World``."""
     from django.db import transaction
     from django.test.utils import override_settings
