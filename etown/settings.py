@@ -93,12 +93,21 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # cost 6–14 ms a page).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+# PostgreSQL's JIT off for our connections (issue 16): it pays off for long analytical
+# queries, not for ours. The gates sweep's positions query is costed above
+# jit_above_cost and spent 64 ms of its 111 ms compiling; the home dashboard ~10 ms.
+# DATABASE_JIT=1 leaves the server's setting (e.g. behind a pooler that refuses startup
+# options).
+_JIT_OFF = {"options": "-c jit=off"} if not env.bool("DATABASE_JIT", default=False) else {}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(_JIT_OFF)
 # Heavy read pages (dashboards, exports, open data) may read from a PostgreSQL replica
 # (etown/db_router.py, issue 16); writes and reads after a write stay on the primary.
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(_JIT_OFF)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["etown.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
