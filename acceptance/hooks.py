@@ -119,12 +119,14 @@ def register():
     hub.register_check(
         Check(group="disbursement", key="evaluation", label="中期绩效评价结果",
               func=evaluation_selectors.evaluation_gate, order=60, overridable=False,  # 002 第十八条: absolute
-              batch=per_etown(evaluation_selectors.evaluation_gates))
+              batch=per_etown(evaluation_selectors.evaluation_gates),
+              # the 基本合格 evaluation's own items hold it until closed
+              watches=("acceptance.Evaluation", "supervision.Rectification"))
     )
     hub.register_check(
         Check(group="disbursement", key="acceptance", label="验收结论",
               func=application_selectors.acceptance_gate, order=61, overridable=False,  # 004 附件2 第十二条3
-              batch=per_etown(application_selectors.acceptance_gates))
+              batch=per_etown(application_selectors.acceptance_gates), watches=("acceptance.AcceptanceApplication",))
     )
     # The check that money follows a counted acceptance (payment_basis_gate) is registered
     # by funds.hooks, which knows each county's chain policy.

@@ -8,6 +8,20 @@ its own app instead of editing the hub.
 from dataclasses import dataclass, field
 from typing import Callable
 
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
+
+# Sent after a row of a model some Check ``watches`` is saved or deleted (inside the
+# writing transaction), with ``instance``: funds re-checks the requests in flight it
+# concerns when the transaction commits. Only the watched models get a receiver: one on
+# every model would make Django load every row a QuerySet.delete() removes.
+check_input_written = Signal()
+
+
+def _check_input_written(sender, instance, raw=False, **kwargs):
+    if not raw:  # loaddata
+        check_input_written.send(sender=sender, instance=instance)
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -57,7 +71,13 @@ class Check:
     sweep re-evaluates every request in flight of the country): it returns
     {request.pk: (passed, reason)} for many saved requests in a fixed number of queries,
     for each exactly what ``func(request.etown, today=today, request=request)`` returns.
-    A check without it is called once per request."""
+    A check without it is called once per request.
+
+    ``watches``: the models whose writes may change the check's answer, as labels
+    ("supervision.Rectification"); each row names its e-town (``etown_id``) or its county
+    (``county_id``: every e-town of it). funds re-checks the requests in flight of those
+    e-towns when such a write commits, by whatever path (a service, the admin, an
+    import), so the 拨付受阻 flag the dashboards count does not wait for the daily sweep."""
 
     group: str
     key: str
@@ -66,6 +86,7 @@ class Check:
     order: int = 100
     overridable: bool = False
     batch: Callable | None = None
+    watches: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -200,6 +221,16 @@ class Hub:
         if (check.group, check.key) not in {(c.group, c.key) for c in self.checks}:
             self.checks.append(check)
             self.checks.sort(key=lambda c: c.order)
+        self.watch(*check.watches)
+
+    def watch(self, *labels):
+        """Send ``check_input_written`` on every save and delete of these models."""
+        from django.apps import apps
+
+        for label in labels:
+            model = apps.get_model(label)
+            post_save.connect(_check_input_written, sender=model, dispatch_uid=f"hub.watch.save:{label}")
+            post_delete.connect(_check_input_written, sender=model, dispatch_uid=f"hub.watch.delete:{label}")
 
     def checks_for(self, group):
         return [c for c in self.checks if c.group == group]

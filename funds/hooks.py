@@ -304,7 +304,8 @@ def register():
     # 004 附件2 第十二条3; 附件3 第五条（一）、第八条（二）: a progress payment rests on a
     # counted stage acceptance, the retention on the counted final one; absolute.
     hub.register_check(Check(group="disbursement", key="acceptance_basis", label="拨付依据的验收结论已生效",
-                             func=acceptance_basis, order=62, overridable=False, batch=acceptance_basis_many))
+                             func=acceptance_basis, order=62, overridable=False, batch=acceptance_basis_many,
+                             watches=("acceptance.AcceptanceApplication", "funds.FundsPolicy")))
     hub.register_dossier_source("funds", dossier_items)
     # Per-contract scoping of downloads (issue 11): another contractor's request materials,
     # vouchers, ledger invoices, asset photos and change documents are not served.

@@ -124,10 +124,11 @@ def _register_inspections_rectification_letters():
     # Disbursement gates read by funds (004 annex 2 art. 12(3); 000 §6(三))
     hub.register_check(Check(group="disbursement", key="rectification", label="无逾期或被退回的整改事项",
                              func=check_rectification, order=30, overridable=False,
-                             batch=check_rectification_many))  # 第十二条3: absolute
+                             batch=check_rectification_many, watches=("supervision.Rectification",)))  # 第十二条3: absolute
     hub.register_check(Check(group="disbursement", key="funds_inspection", label="拨付前资金检查",
                              func=check_funds_inspection, order=31, overridable=False,
-                             batch=check_funds_inspection_many))  # 000 §6(三): required
+                             batch=check_funds_inspection_many,
+                             watches=("supervision.Inspection", "supervision.CountyInspectionRule")))  # 000 §6(三): required
 
     # Reminders and the daily drafting of letters
     register_sweep("inspections_due", sweep_inspections_due)

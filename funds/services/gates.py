@@ -7,12 +7,28 @@ the other apps' hub checks (overdue rectification 004 附件2 第十二条3, the
 carries ``blocked_gates`` (the labels of the gates that held it) and
 ``gates_checked_on``: written by every step of the chain that passes its gates (cleared:
 ``gates_record``) and by the daily sweep ``gates_refresh`` over the requests in flight,
-which also catches what time changes (an item that became overdue overnight)."""
+which also catches what time changes (an item that became overdue overnight).
+
+Between sweeps, a committed write to anything a gate reads re-checks the requests in
+flight of the e-towns it concerns (``gates_refresh_later``, wired by ``connect`` to the
+hub's ``check_input_written``): funds' own inputs (``OWN_INPUTS``) and
+the models each hub check names in ``Check.watches``. So a sent-back or closed
+rectification item, a recorded evaluation or a terminated contract shows on the
+dashboards at once, whoever wrote it and by whatever path. ``QuerySet.update()`` and
+``bulk_create()`` send no signals: the daily sweep still covers them."""
+import logging
+import threading
+
 from django.db import transaction
-from django.db.models import Case, CharField, Value, When
+from django.db.models import Case, CharField, Q, Value, When
+from django.utils import timezone
+
+from etown.hub import check_input_written, hub
 
 from ..models import IN_FLIGHT, DisbursementRequest
 from ..selectors import gates as gatekeeping
+
+log = logging.getLogger(__name__)
 
 SEPARATOR = "、"
 
@@ -34,15 +50,21 @@ def gates_record(request, results, *, today):
 WRITE_CHUNK = 5000
 
 
-def gates_refresh(today, calendar=None):
+def gates_refresh(today, calendar=None, *, etown_ids=None, county_ids=None):
     """The daily sweep: evaluate the gates of every request in flight and store which
     block it. Set-based (issue 16: thousands of requests in flight in the country):
     ``evaluate_many`` reads them in a fixed number of queries; the unchanged ones get the
     day in one UPDATE and the changed ones their labels in one, per 5,000 requests. Writes
     only what changed, under the version read: the changed rows are locked (one query per
     5,000) and a request a step moved meanwhile (its version changed) is left to that
-    step. Sends nothing: returns 0."""
-    requests = list(DisbursementRequest.objects.filter(status__in=IN_FLIGHT).select_related("etown", "contract"))
+    step. Sends nothing: returns 0.
+
+    ``etown_ids`` / ``county_ids``: only the requests of those e-towns, or of every e-town
+    of those counties (``gates_refresh_later``, after a write)."""
+    requests = DisbursementRequest.objects.filter(status__in=IN_FLIGHT)
+    if etown_ids is not None or county_ids is not None:
+        requests = requests.filter(Q(etown_id__in=list(etown_ids or ())) | Q(etown__county_id__in=list(county_ids or ())))
+    requests = list(requests.select_related("etown", "contract"))
     results = gatekeeping.evaluate_many(requests, today=today)
     unchanged, changed = [], {}
     for request in requests:
@@ -77,3 +99,75 @@ def gates_refresh(today, calendar=None):
             DisbursementRequest.objects.filter(pk__in=unchanged[start:start + WRITE_CHUNK]).exclude(
                 gates_checked_on=today).update(gates_checked_on=today)
     return 0
+
+
+# Re-checking after a write ------------------------------------------------------------
+
+# What funds' own gates read (``selectors.gates.OWN_GATES``): the e-town's status, the
+# contract (status, amount, ratios, final acceptance), the other requests of the contract
+# (paid, ahead in the queue), its clawbacks and reductions, each request's materials and
+# overrides. The hub checks add theirs (``Check.watches``).
+OWN_INPUTS = frozenset({
+    "etown.ETown", "etown.Contract", "funds.DisbursementRequest", "funds.Clawback", "funds.RequestMaterial",
+    "funds.GateOverride",
+})
+
+_pending = threading.local()
+
+
+def _pending_ids():
+    if not hasattr(_pending, "ids"):
+        _pending.ids = {"etowns": set(), "counties": set()}
+    return _pending.ids
+
+
+def gates_refresh_later(*, etown_ids=(), county_ids=()):
+    """Re-check the requests in flight of these e-towns (or of every e-town of these
+    counties) when the current transaction commits (at once outside one). Writes of one
+    transaction are re-checked together, once; a rolled-back write re-checks nothing
+    until the next commit (then it re-reads what is true, which is harmless)."""
+    pending = _pending_ids()
+    pending["etowns"].update(etown_ids)
+    pending["counties"].update(county_ids)
+    transaction.on_commit(_refresh_pending)
+
+
+def _refresh_pending():
+    pending = _pending_ids()
+    if not (pending["etowns"] or pending["counties"]):
+        return  # an earlier callback of the same commit did it
+    etown_ids, county_ids = set(pending["etowns"]), set(pending["counties"])
+    pending["etowns"].clear()
+    pending["counties"].clear()
+    try:
+        gates_refresh(timezone.localdate(), etown_ids=etown_ids, county_ids=county_ids)
+    except Exception:  # the write is committed; the flag waits for the daily sweep
+        log.exception("re-checking the disbursement gates of e-towns %s, counties %s failed", etown_ids, county_ids)
+
+
+def watched_models():
+    """Labels of the models whose writes may change a gate's answer."""
+    return OWN_INPUTS.union(*(check.watches for check in hub.checks_for(gatekeeping.HUB_GROUP)))
+
+
+def _on_write(sender, instance, **kwargs):
+    if sender._meta.label not in watched_models():  # a check no longer registered (tests)
+        return
+    if sender._meta.label == "etown.ETown":
+        gates_refresh_later(etown_ids=[instance.pk])
+    elif getattr(instance, "etown_id", None) is not None:
+        gates_refresh_later(etown_ids=[instance.etown_id])
+    elif getattr(instance, "request_id", None) is not None:  # a material or an override
+        etown_id = DisbursementRequest.objects.filter(pk=instance.request_id).values_list("etown_id", flat=True).first()
+        if etown_id is not None:
+            gates_refresh_later(etown_ids=[etown_id])
+    elif getattr(instance, "county_id", None) is not None:  # a county's rule or policy
+        gates_refresh_later(county_ids=[instance.county_id])
+
+
+def connect():
+    """Re-check on every committed write of a watched model (called from
+    FundsConfig.ready): funds' own inputs, and through the hub the models each check
+    names (``Check.watches``), whichever app registers it and whenever."""
+    hub.watch(*OWN_INPUTS)
+    check_input_written.connect(_on_write, dispatch_uid="funds.gates.recheck")
