@@ -4,6 +4,7 @@ reads re-checks the requests in flight of the e-towns it concerns, whatever the 
 yesterday's answer for a day (004 附件2 第十二条3: 整改后仍不合格的，专项资金不予拨付 —
 an item sent back holds the money at once, and the dashboards say so at once)."""
 import datetime
+import re
 
 import pytest
 from django.db import transaction
@@ -15,7 +16,7 @@ from funds.selectors import dashboard
 from funds.services import gates as gate_service
 from funds.services.gates import gates_refresh
 from supervision.models import CountyInspectionRule, Rectification
-from supervision.services.rectification import rectification_create
+from supervision.services.rectification import rectification_create, rectification_submit_evidence
 
 from ..helpers import TODAY, new_request, only_checks
 from .test_gates_refresh import REGISTERED, put_in_flight
@@ -71,6 +72,32 @@ def test_it_flags_a_request_when_an_overdue_item_is_recorded_and_clears_it_when_
             item.save()
         assert _flag(request) == ""
         assert dashboard.request_figures({demo.linyi.pk})["blocked"] == 0
+
+
+def test_it_shows_a_payment_held_on_the_dashboard_as_soon_as_the_office_sends_evidence_back(
+        demo, client_for, django_capture_on_commit_callbacks):
+    """The main path through the pages: the office finds the evidence wanting and sends
+    the item back (整改核验未通过); the county dashboard counts the payment held at once."""
+    with only_checks(*REGISTERED):
+        request = _checked(demo)
+        item = rectification_create(etown=demo.etown, source="inspection", problem="冷库未验收", measures="整改",
+                                    units=["承办企业"], persons=[], deadline=TODAY + datetime.timedelta(days=10),
+                                    by=demo.office)
+        rectification_submit_evidence(item=item, text="已完成", by=demo.contractor)
+        office = client_for(demo.office)
+        assert _blocked_card(office) == "0" and _flag(request) == ""
+        with django_capture_on_commit_callbacks(execute=True):
+            response = office.post(f"/supervision/rectifications/{item.pk}/send-back/", {"reason": "佐证照片看不出冷库"})
+        assert response.status_code == 302
+        assert _flag(request) == HELD
+        assert _blocked_card(office) == "1"
+
+
+def _blocked_card(client):
+    """The figure on the county dashboard's 拨付受阻的申请 card."""
+    page = client.get("/county-dashboard/").content.decode()
+    card = page[page.index('data-testid="metric-funds_blocked"'):]
+    return re.search(r'class="stat-value[^"]*">\s*([^<]*?)\s*<', card).group(1)
 
 
 def test_it_rechecks_only_the_etowns_written(demo, django_capture_on_commit_callbacks):
