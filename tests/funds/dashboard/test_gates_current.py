@@ -149,6 +149,16 @@ def test_it_rechecks_a_request_when_its_etown_is_suspended_through_a_plain_save(
     assert "合同履行中" in _flag(request)
 
 
+def test_it_rechecks_a_request_whose_material_is_deleted_as_the_admin_would(demo, django_capture_on_commit_callbacks):
+    """A material names its request, not its e-town: the re-check finds the e-town
+    through the request (临猗资金办法第十二条第4项: the application's materials)."""
+    with only_checks(*REGISTERED):
+        request = _checked(demo)
+        with django_capture_on_commit_callbacks(execute=True):
+            request.materials.order_by("pk").first().delete()
+    assert _flag(request) == "申请材料齐全"
+
+
 def test_it_keeps_the_write_when_the_recheck_fails(demo, django_capture_on_commit_callbacks, monkeypatch, caplog):
     """The write is committed before the re-check runs: a failure is logged and the flag
     waits for the daily sweep; the person's write is not lost or reported as failed."""
