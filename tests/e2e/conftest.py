@@ -86,3 +86,30 @@ def logout(page):
     page.get_by_test_id("user-label").click()
     page.get_by_role("button", name="退出").click()
     page.wait_for_url("**/accounts/login/**")
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def submitted_prepayment(amount, etown_name="临猗新城涑水e镇"):
+    """A prepayment of the demo e-town, with its materials, submitted by the contractor
+    through the services. Returns (request, {username: user})."""
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from etown.models import ETown
+    from funds import services
+    from funds.models import MaterialKind
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    etown = ETown.objects.get(name=etown_name)
+    materials = [(k, SimpleUploadedFile(f"{k}.pdf", PDF, content_type="application/pdf"))
+                 for k in (MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT)]
+    request = services.disbursement_create(
+        contract=etown.contracts.get(), kind="prepayment", amount=Decimal(amount), purpose="预付款",
+        tasks=list(etown.tasks.all()[:1]), by=users["contractor"], materials=materials,
+    )
+    services.disbursement_submit(request=request, by=users["contractor"])
+    return request, users

@@ -4,38 +4,22 @@ live server commits for real, so this is the re-check as it runs in production: 
 the office's send-back commits."""
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
-from .conftest import login
+from .conftest import login, submitted_prepayment
 
 pytestmark = pytest.mark.e2e
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _request_in_flight_and_an_item_with_evidence():
     """A prepayment submitted by the contractor, and an item (not yet due) on which the
     contractor has sent evidence that awaits the office's verification."""
-    from django.contrib.auth import get_user_model
-
-    from etown.models import ETown
-    from funds import services
-    from funds.models import MaterialKind
     from supervision.services.rectification import rectification_create, rectification_submit_evidence
 
-    users = {u.username: u for u in get_user_model().objects.all()}
-    etown = ETown.objects.get(name="临猗新城涑水e镇")
-    materials = [(k, SimpleUploadedFile(f"{k}.pdf", PDF, content_type="application/pdf"))
-                 for k in (MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT)]
-    request = services.disbursement_create(
-        contract=etown.contracts.get(), kind="prepayment", amount=Decimal("100000"), purpose="预付款",
-        tasks=list(etown.tasks.all()[:1]), by=users["contractor"], materials=materials,
-    )
-    services.disbursement_submit(request=request, by=users["contractor"])
+    request, users = submitted_prepayment("100000")
+    etown = request.etown
     item = rectification_create(etown=etown, source="inspection", problem="冷库保温层未按设计施工", measures="返工",
                                 units=["临猗县涑水电子商务运营有限公司"], persons=["陈涛"],
                                 deadline=datetime.date.today() + datetime.timedelta(days=10), by=users["office"])

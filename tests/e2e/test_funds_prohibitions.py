@@ -4,38 +4,23 @@ The office head sees the failing check marked as not overridable, no override fo
 offered for it, the next step is refused, and an override posted by hand is refused too."""
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
-from .conftest import login
+from .conftest import login, submitted_prepayment
 
 pytestmark = pytest.mark.e2e
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _prepayment_at_the_meeting_step():
     """A prepayment driven through the services to 待常务会议 (each step by its own person),
     then an item of the project falls overdue."""
-    from django.contrib.auth import get_user_model
-
-    from etown.models import ETown
     from funds import services
-    from funds.models import MaterialKind
     from supervision.services.rectification import rectification_create
 
-    users = {u.username: u for u in get_user_model().objects.all()}
-    etown = ETown.objects.get(name="临猗新城涑水e镇")
-    materials = [(k, SimpleUploadedFile(f"{k}.pdf", PDF, content_type="application/pdf"))
-                 for k in (MaterialKind.APPLICATION_FORM, MaterialKind.CONTRACT)]
-    request = services.disbursement_create(
-        contract=etown.contracts.get(), kind="prepayment", amount=Decimal("1000000"), purpose="预付款",
-        tasks=list(etown.tasks.all()[:1]), by=users["contractor"], materials=materials,
-    )
-    services.disbursement_submit(request=request, by=users["contractor"])
+    request, users = submitted_prepayment("1000000")
+    etown = request.etown
     for who in ("office", "finance", "leader"):
         request.refresh_from_db()
         services.disbursement_approve(request=request, by=users[who])
