@@ -44,7 +44,7 @@ from .selectors.requests import (
     acceptance_basis, acceptance_basis_many, own_contracts_q, request_queue, visible_requests,
 )
 from .services import clawbacks, disbursement_record_objection
-from .services.gates import gates_refresh
+from .services.gates import gates_sweep
 
 SOURCE_TYPE = "funds.disbursementrequest"
 WAN = Decimal(10000)
@@ -294,7 +294,7 @@ def register():
     hub.register_breakdown(Breakdown("blocked_payments", "拨付受阻", dashboard.blocked_by, order=13, tone="danger"))
     hub.register_metric(Metric("funds_blocked", "拨付受阻的申请", source=dashboard.request_figures, field="blocked",
                                group="专项资金", order=43, url_name="funds:request_list", tone="danger"))
-    register_sweep("funds_gates_refresh", gates_refresh)
+    register_sweep("funds_gates_refresh", gates_sweep)
     hub.register_metric(Metric("funds_money", "专项资金（万元）", metric_money, group="专项资金", order=40,
                                url_name="funds:home"))
     hub.register_metric(Metric("funds_in_flight", "审批中的拨付申请", source=dashboard.request_figures, field="in_flight",

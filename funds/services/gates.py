@@ -6,8 +6,10 @@ the other apps' hub checks (overdue rectification 004 附件2 第十二条3, the
 002 第十八条, acceptance …), so they cannot be evaluated in SQL. Instead each request
 carries ``blocked_gates`` (the labels of the gates that held it) and
 ``gates_checked_on``: written by every step of the chain that passes its gates (cleared:
-``gates_record``) and by the daily sweep ``gates_refresh`` over the requests in flight,
-which also catches what time changes (an item that became overdue overnight).
+``gates_record``) and by the daily sweep ``gates_sweep`` over the requests in flight,
+which also catches what time changes (an item that became overdue overnight). The sweep
+skips what was checked today, so a rerun the same day is one query (issue 16); an
+operator re-checks everything at once with ``manage.py recheck_gates``.
 
 Between sweeps, a committed write to anything a gate reads re-checks the requests in
 flight of the e-towns it concerns (``gates_refresh_later``, wired by ``connect`` to the
@@ -50,9 +52,8 @@ def gates_record(request, results, *, today):
 WRITE_CHUNK = 5000
 
 
-def gates_refresh(today, calendar=None, *, etown_ids=None, county_ids=None):
-    """The daily sweep: evaluate the gates of every request in flight and store which
-    block it. Set-based (issue 16: thousands of requests in flight in the country):
+def gates_refresh(today, calendar=None, *, etown_ids=None, county_ids=None, unchecked_only=False):
+    """Evaluate the gates of every request in flight and store which block it. Set-based (issue 16: thousands of requests in flight in the country):
     ``evaluate_many`` reads them in a fixed number of queries; the unchanged ones get the
     day in one UPDATE and the changed ones their labels in one, per 5,000 requests. Writes
     only what changed, under the version read: the changed rows are locked (one query per
@@ -60,8 +61,11 @@ def gates_refresh(today, calendar=None, *, etown_ids=None, county_ids=None):
     step. Sends nothing: returns 0.
 
     ``etown_ids`` / ``county_ids``: only the requests of those e-towns, or of every e-town
-    of those counties (``gates_refresh_later``, after a write)."""
+    of those counties (``gates_refresh_later``, after a write). ``unchecked_only``: only
+    the requests not yet checked on ``today`` (``gates_sweep``)."""
     requests = DisbursementRequest.objects.filter(status__in=IN_FLIGHT)
+    if unchecked_only:
+        requests = requests.exclude(gates_checked_on=today)  # NULL (never checked) included
     if etown_ids is not None or county_ids is not None:
         requests = requests.filter(Q(etown_id__in=list(etown_ids or ())) | Q(etown__county_id__in=list(county_ids or ())))
     requests = list(requests.select_related("etown", "contract"))
@@ -99,6 +103,18 @@ def gates_refresh(today, calendar=None, *, etown_ids=None, county_ids=None):
             DisbursementRequest.objects.filter(pk__in=unchanged[start:start + WRITE_CHUNK]).exclude(
                 gates_checked_on=today).update(gates_checked_on=today)
     return 0
+
+
+def gates_sweep(today, calendar=None):
+    """The daily sweep ``funds_gates_refresh``: the requests in flight not yet checked
+    today. What a gate reads changes in two ways. Writes re-check their e-towns' requests
+    as they commit (below), and each step records what it evaluated (``gates_record``);
+    time changes it by the day (an item due yesterday is overdue today). So a request
+    checked today has nothing left for the sweep to find, and a rerun the same day (a
+    retried task, a second ``run_reminders``) reads nothing and writes nothing: one
+    query (issue 16). What neither covers, a write without signals (``update()``, a bulk
+    import), waits for the next day's sweep, or ``manage.py recheck_gates`` at once."""
+    return gates_refresh(today, calendar, unchecked_only=True)
 
 
 # Re-checking after a write ------------------------------------------------------------

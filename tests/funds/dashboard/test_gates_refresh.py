@@ -160,3 +160,76 @@ def test_it_writes_in_chunks_what_one_statement_would(demo, second_contract, mon
     after = DisbursementRequest.objects.filter(pk__in=whole)
     assert {r.pk: r.blocked_gates for r in after} == whole and len(set(whole.values())) > 1
     assert {r.gates_checked_on for r in after} == {TODAY}
+
+
+def test_the_daily_sweep_skips_what_was_checked_today_so_a_rerun_is_one_query(demo, second_contract):
+    """Issue 16 (a rerun with nothing to send is nearly free): the registered sweep
+    re-checks only the requests in flight not yet checked today. A rerun the same day (a
+    retried task, a second ``run_reminders``) reads what is left, finds nothing and
+    writes nothing: one query, whatever the number in flight. Writes during the day
+    re-check their e-towns' requests as they commit (test_gates_current.py), and what
+    time changes changes by the day, so a request checked today has nothing left for the
+    sweep to find."""
+    from etown.notifications import SWEEPS
+
+    sweep = SWEEPS["funds_gates_refresh"]
+    with only_checks(*REGISTERED):
+        overdue_item(demo, ["承办企业"], "专账凭证不全")
+        requests = in_flight(demo, second_contract, 4)
+        stale()
+        sweep(TODAY)
+        flagged = {r.pk: r.blocked_gates for r in DisbursementRequest.objects.filter(pk__in=[r.pk for r in requests])}
+        with CaptureQueriesContext(connection) as rerun:
+            assert sweep(TODAY) == 0
+        in_flight(demo, second_contract, 4)
+        with CaptureQueriesContext(connection) as rerun_of_more:
+            sweep(TODAY)  # the four new ones: never checked
+        with CaptureQueriesContext(connection) as rerun_again:
+            sweep(TODAY)
+    assert all(flagged.values()) and "过期标记" not in flagged.values()
+    assert len(rerun) == len(rerun_again) == 1, [q["sql"] for q in rerun.captured_queries]
+    assert len(rerun_of_more) > 1
+    assert not DisbursementRequest.objects.filter(status__in=IN_FLIGHT_STEPS).exclude(gates_checked_on=TODAY).exists()
+
+
+def test_the_daily_sweep_re_checks_the_next_day_what_it_skipped_today(demo, second_contract):
+    """The skip is by day: the next day's sweep re-reads every request in flight, and so
+    corrects a flag that a write without signals (``QuerySet.update()``) left wrong."""
+    from etown.notifications import SWEEPS
+
+    sweep = SWEEPS["funds_gates_refresh"]
+    with only_checks(*REGISTERED):
+        overdue_item(demo, ["承办企业"], "专账凭证不全")
+        requests = in_flight(demo, second_contract, 3)
+        sweep(TODAY)
+        right = {r.pk: r.blocked_gates for r in DisbursementRequest.objects.filter(pk__in=[r.pk for r in requests])}
+        DisbursementRequest.objects.filter(pk__in=right).update(blocked_gates="过期标记")  # checked today, now wrong
+        sweep(TODAY)
+        same_day = set(DisbursementRequest.objects.filter(pk__in=right).values_list("blocked_gates", flat=True))
+        sweep(TODAY + datetime.timedelta(days=1))
+    assert same_day == {"过期标记"}
+    after = DisbursementRequest.objects.filter(pk__in=right)
+    assert {r.pk: r.blocked_gates for r in after} == right
+    assert {r.gates_checked_on for r in after} == {TODAY + datetime.timedelta(days=1)}
+
+
+def test_recheck_gates_command_re_checks_every_request_in_flight_at_once(demo, second_contract):
+    """After a bulk import or a data fix by ``update()`` (no signals), an operator need not
+    wait for tomorrow: ``manage.py recheck_gates`` re-checks every request in flight,
+    those checked today included, and says how many it read."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from etown.notifications import SWEEPS
+
+    with only_checks(*REGISTERED):
+        overdue_item(demo, ["承办企业"], "专账凭证不全")
+        requests = in_flight(demo, second_contract, 3)
+        SWEEPS["funds_gates_refresh"](TODAY)
+        right = {r.pk: r.blocked_gates for r in DisbursementRequest.objects.filter(pk__in=[r.pk for r in requests])}
+        DisbursementRequest.objects.filter(pk__in=right).update(blocked_gates="过期标记")
+        out = StringIO()
+        call_command("recheck_gates", "--date", TODAY.isoformat(), stdout=out)
+    assert {r.pk: r.blocked_gates for r in DisbursementRequest.objects.filter(pk__in=right)} == right
+    assert "3 件" in out.getvalue(), out.getvalue()
