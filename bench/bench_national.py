@@ -21,6 +21,7 @@ HTTP (bench/national_http.py); ``BENCH_NATIONAL_HTTP=0`` skips that, ``=only`` m
 over HTTP only. ``BENCH_NATIONAL_PAGES`` (comma-separated labels, e.g. "home dashboard,county dashboard")
 measures only those pages beside the bare view; ``BENCH_NATIONAL_SWEEPS=0`` skips the sweeps.
 """
+import datetime
 import os
 import statistics
 import subprocess
@@ -33,6 +34,9 @@ PROVINCES = ["山西省", "河北省", "湖北省", "河南省", "山东省", "�
              "广东省", "广西壮族自治区", "海南省", "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "青海省", "辽宁省",
              "吉林省", "黑龙江省", "内蒙古自治区", "宁夏回族自治区", "新疆维吾尔自治区", "西藏自治区", "北京市", "天津市",
              "上海市", "重庆市"]
+
+
+DAY = datetime.date(2026, 11, 23)  # the data set's today: pages and sweeps are measured on it
 
 
 def scale():
@@ -140,7 +144,6 @@ def _wipe():
 
 
 def build(n_counties, marker):
-    import datetime
     from decimal import Decimal
 
     from django.contrib.auth import get_user_model
@@ -187,7 +190,7 @@ def build(n_counties, marker):
             reports.append(MonthlyReport(etown=e, period=period, due_date=period + datetime.timedelta(days=35),
                                          status=status))
     MonthlyReport.objects.bulk_create(reports, batch_size=5000)
-    today = datetime.date(2026, 11, 23)
+    today = DAY
     items = [
         Rectification(etown=e, source="inspection", problem=f"问题{k}", units="承办企业", persons="负责人",
                       deadline=today - datetime.timedelta(days=k * 7 - 60), due_date=today - datetime.timedelta(days=k * 7 - 60),
@@ -301,8 +304,6 @@ def ensure_auditors():
 
 
 def pages():
-    import datetime
-
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -311,7 +312,7 @@ def pages():
 
     from etown.permissions import visible_etowns
 
-    pin_today(datetime.date(2026, 11, 23))
+    pin_today(DAY)
     from django.test import override_settings
 
     # Static files unhashed (no collectstatic for a benchmark run); everything else as in production.
@@ -434,25 +435,27 @@ class QueryCounter:
 
 def reset_sweep_output():
     """Take away what an earlier run's sweeps left (reminders, notifications, the letters
-    they drafted), so that every run measures pages and sweeps on the data set as built."""
+    they drafted, the day the payment gates were checked: the morning after yesterday's
+    sweep), so that every run measures pages and sweeps on the data set as built."""
     from etown.models import Notification, Reminder
+    from funds.models import DisbursementRequest
     from supervision.models import SupervisionLetter
 
     Reminder.objects.all().delete()
     Notification.objects.all().delete()
     SupervisionLetter.objects.filter(auto_drafted=True, status="draft").delete()
+    DisbursementRequest.objects.filter(gates_checked_on__gte=DAY).update(
+        gates_checked_on=DAY - datetime.timedelta(days=1))
 
 
 def draft_letters():
     """The letters the daily sweep drafts for the overdue items (what a national office has
     in its letters list), without the reminders and notifications of that sweep."""
-    import datetime
-
     from etown.models import Notification, Reminder
     from etown.notifications import run_sweeps
     from supervision.models import SupervisionLetter
 
-    run_sweeps(datetime.date(2026, 11, 23), names={"supervision_letters_draft"})
+    run_sweeps(DAY, names={"supervision_letters_draft"})
     Reminder.objects.all().delete()
     Notification.objects.all().delete()
     from django.db import connection
@@ -463,13 +466,11 @@ def draft_letters():
 
 
 def sweeps():
-    import datetime
-
     from django.db import connection
 
     from etown.notifications import SWEEPS, run_sweeps
 
-    today = datetime.date(2026, 11, 23)
+    today = DAY
     reset_sweep_output()  # a first run drafts and sends again
     print("", flush=True)
     for label in ("first run", "rerun (nothing to send)"):
