@@ -53,7 +53,8 @@ WRITE_CHUNK = 5000
 
 
 def gates_refresh(today, calendar=None, *, etown_ids=None, county_ids=None, unchecked_only=False):
-    """Evaluate the gates of every request in flight and store which block it. Set-based (issue 16: thousands of requests in flight in the country):
+    """Evaluate the gates of every request in flight and store which block it.
+    Set-based (issue 16: thousands of requests in flight in the country):
     ``evaluate_many`` reads them in a fixed number of queries; the unchanged ones get the
     day in one UPDATE and the changed ones their labels in one, per 5,000 requests. Writes
     only what changed, under the version read: the changed rows are locked (one query per
